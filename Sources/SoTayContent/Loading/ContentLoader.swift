@@ -1,0 +1,177 @@
+import Foundation
+import SoTayCore
+import Yams
+
+/// Loads a content folder (or the bundled copy of one) into a `ContentPack`.
+///
+/// A pack with any problem is refused whole: the caller keeps what it had before.
+public enum ContentLoader {
+    /// A content file: its path relative to the content folder, and its text.
+    public typealias File = (path: String, text: String)
+
+    /// Loads the files; throws `ContentError` listing every problem found.
+    public static func load(_ files: [File]) throws(ContentError) -> ContentPack {
+        var problems: [ContentProblem] = []
+        var procedures: [Procedure] = [], guides: [Guide] = [], provinces: [Province] = []
+        var pack: (id: String, version: String, title: LocalizedText)?
+
+        for file in files.sorted(by: { $0.path < $1.path }) where file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
+            let reader = NodeReader(file: file.path)
+            defer { problems += reader.problems }
+            checkNFC(file, reader)
+            guard let root = compose(file, reader) else { continue }
+            let stem = (file.path as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: "")
+                .replacingOccurrences(of: ".yml", with: "")
+            switch (file.path as NSString).deletingLastPathComponent {
+            case "":
+                if stem == "pack" { pack = readPack(root, reader) }
+            case "procedures":
+                if let procedure = ProcedureReader(reader: reader, expectedID: stem).read(root) { procedures.append(procedure) }
+            case "guides":
+                if let guide = readGuide(root, reader, expectedID: stem) { guides.append(guide) }
+            case "provinces":
+                if let province = readProvince(root, reader, expectedID: stem) { provinces.append(province) }
+            default:
+                continue
+            }
+        }
+        if pack == nil && !files.contains(where: { $0.path == "pack.yaml" }) {
+            problems.append(ContentProblem(file: "pack.yaml", line: nil, field: "", kind: .missing))
+        }
+        problems += crossCheck(procedures: procedures, guides: guides, provinces: provinces)
+        guard problems.isEmpty, let pack else { throw ContentError(problems: problems) }
+        return ContentPack(id: pack.id, version: pack.version, title: pack.title,
+                           procedures: procedures, guides: guides, provinces: provinces)
+    }
+
+    /// Loads every file under `directory`.
+    public static func load(directory: URL) throws(ContentError) -> ContentPack {
+        try load(files(in: directory))
+    }
+
+    /// The files under `directory`, with paths relative to it.
+    public static func files(in directory: URL) throws(ContentError) -> [File] {
+        let root = directory.standardizedFileURL.resolvingSymlinksInPath()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ContentError(problems: [ContentProblem(file: directory.path, line: nil, field: "", kind: .unreadable)])
+        }
+        var result: [File] = []
+        var problems: [ContentProblem] = []
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                  !url.lastPathComponent.hasPrefix(".")
+            else { continue }
+            let relative = String(url.resolvingSymlinksInPath().path.dropFirst(root.path.count + 1))
+            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                problems.append(ContentProblem(file: relative, line: nil, field: "", kind: .unreadable))
+                continue
+            }
+            result.append((relative, text))
+        }
+        guard problems.isEmpty else { throw ContentError(problems: problems) }
+        return result
+    }
+
+    private static func checkNFC(_ file: File, _ reader: NodeReader) {
+        guard file.text != file.text.precomposedStringWithCanonicalMapping else { return }
+        let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = lines.firstIndex { String($0) != String($0).precomposedStringWithCanonicalMapping }.map { $0 + 1 }
+        reader.report(nil, "", .notNFC, line: line)
+    }
+
+    private static func compose(_ file: File, _ reader: NodeReader) -> Node? {
+        do {
+            guard let root = try Yams.compose(yaml: file.text) else {
+                reader.report(nil, "", .empty, line: 1)
+                return nil
+            }
+            return root
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                reader.report(nil, "", .yamlSyntax(problem), line: mark.line)
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                reader.report(nil, duplicates.joined(separator: ", "), .duplicateID(duplicates.joined(separator: ", ")), line: context.mark.line)
+            default:
+                reader.report(nil, "", .yamlSyntax(String(describing: error)), line: nil)
+            }
+            return nil
+        } catch {
+            reader.report(nil, "", .yamlSyntax(String(describing: error)), line: nil)
+            return nil
+        }
+    }
+
+    private static func readPack(_ root: Node, _ reader: NodeReader) -> (String, String, LocalizedText)? {
+        guard let fields = reader.fields(root, "", allowed: ["id", "version", "title"], required: ["id", "version", "title"]),
+              let id = reader.id(fields["id"], "id", separator: "-"),
+              let version = reader.string(fields["version"], "version"),
+              let title = reader.text(fields["title"], "title")
+        else { return nil }
+        return (id, version, title)
+    }
+
+    private static func readGuide(_ root: Node, _ reader: NodeReader, expectedID: String) -> Guide? {
+        guard let fields = reader.fields(root, "", allowed: ["id", "title", "aliases", "sources", "body"], required: ["id", "title", "sources", "body"]) else { return nil }
+        let id = reader.id(fields["id"], "id", separator: "-")
+        if let id, id != expectedID { reader.report(fields["id"], "id", .idNotFileName(expected: expectedID)) }
+        let title = reader.text(fields["title"], "title")
+        let sources = reader.sources(fields["sources"], "sources")
+        let body = reader.texts(fields["body"], "body")
+        if fields["body"] != nil && body.isEmpty { reader.report(fields["body"], "body", .empty) }
+        guard let id, let title, !sources.isEmpty, !body.isEmpty else { return nil }
+        return Guide(id: id, title: title, aliases: reader.strings(fields["aliases"], "aliases"), sources: sources, body: body)
+    }
+
+    private static func readProvince(_ root: Node, _ reader: NodeReader, expectedID: String) -> Province? {
+        guard let fields = reader.fields(root, "", allowed: ["id", "name", "sources", "fees", "notes"], required: ["id", "name", "sources"]) else { return nil }
+        let id = reader.id(fields["id"], "id", separator: "-")
+        if let id, id != expectedID { reader.report(fields["id"], "id", .idNotFileName(expected: expectedID)) }
+        let name = reader.string(fields["name"], "name")
+        let sources = reader.sources(fields["sources"], "sources")
+        var fees: [String: LocalizedText] = [:]
+        if let node = fields["fees"] {
+            if let mapping = node.mapping {
+                for (key, value) in mapping {
+                    guard let procedure = key.scalar?.string, let text = reader.text(value, "fees.\(key.scalar?.string ?? "?")") else { continue }
+                    fees[procedure] = text
+                }
+            } else {
+                reader.report(node, "fees", .wrongType(expected: "mapping"))
+            }
+        }
+        guard let id, let name, !sources.isEmpty else { return nil }
+        return Province(id: id, name: name, sources: sources, fees: fees, notes: reader.texts(fields["notes"], "notes"))
+    }
+
+    private static func crossCheck(procedures: [Procedure], guides: [Guide], provinces: [Province]) -> [ContentProblem] {
+        var problems: [ContentProblem] = []
+        let guideIDs = Set(guides.map(\.id))
+        let procedureIDs = Set(procedures.map(\.id))
+        for procedure in procedures {
+            for guide in procedure.guides where !guideIDs.contains(guide) {
+                problems.append(ContentProblem(file: "procedures/\(procedure.id).yaml", line: nil, field: "guides", kind: .unknownGuide(guide)))
+            }
+        }
+        for province in provinces {
+            for procedure in province.fees.keys.sorted() where !procedureIDs.contains(procedure) {
+                problems.append(ContentProblem(file: "provinces/\(province.id).yaml", line: nil, field: "fees.\(procedure)", kind: .unknownProcedure(procedure)))
+            }
+        }
+        return problems
+    }
+}
+
+extension ContentPack {
+    /// The pack built into the binary from the repository's `content/` folder.
+    public static func bundled() throws(ContentError) -> ContentPack {
+        try ContentLoader.load(BundledContentFiles.files.map { ($0.path, $0.text) })
+    }
+
+    /// The raw text of a bundled file (e.g. `catalogue.tsv`), if there is one.
+    public static func bundledFile(_ path: String) -> String? {
+        BundledContentFiles.files.first { $0.path == path }?.text
+    }
+}

@@ -1,0 +1,115 @@
+import SoTayCore
+
+/// One thing wrong in a content file, with where it is: what `sotay content check` prints.
+public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomStringConvertible {
+    /// The file, relative to the content folder.
+    public var file: String
+    /// 1-based line, when known.
+    public var line: Int?
+    /// The field's path in the file, e.g. `steps[3].when.equals.value`.
+    public var field: String
+    public var kind: Kind
+
+    public enum Kind: Sendable, Hashable {
+        case unreadable
+        case yamlSyntax(String)
+        case missing
+        case unknownField(allowed: [String])
+        case wrongType(expected: String)
+        case notOneOf([String])
+        case badID(pattern: String)
+        case idNotFileName(expected: String)
+        case duplicateID(String)
+        case reservedID
+        case badDate
+        case empty
+        case notNFC
+        case unknownQuestion(String)
+        case laterQuestion(String)
+        case notAQuestion(String)
+        case valueNotPossible(value: String, question: String)
+        case tooFewChoices
+        case notForType(String)
+        case unknownGuide(String)
+        case unknownProcedure(String)
+        case minAboveMax
+    }
+
+    public init(file: String, line: Int?, field: String, kind: Kind) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.kind = kind
+    }
+
+    public var description: String { message(.en) }
+
+    public func message(_ language: Language) -> String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        let fieldPart = field.isEmpty ? "" : " \(field):"
+        return "\(place):\(fieldPart) \(detail(language))"
+    }
+
+    private func detail(_ language: Language) -> String {
+        switch kind {
+        case .unreadable:
+            pick(language, vi: "không đọc được tệp (không phải văn bản UTF-8?).", en: "cannot read the file (not UTF-8 text?).")
+        case .yamlSyntax(let problem):
+            pick(language, vi: "lỗi cú pháp YAML: \(problem).", en: "YAML syntax error: \(problem).")
+        case .missing:
+            pick(language, vi: "thiếu trường bắt buộc.", en: "required field is missing.")
+        case .unknownField(let allowed):
+            pick(language, vi: "trường không có trong định dạng (gõ sai tên?). Các trường được dùng: \(allowed.joined(separator: ", ")).",
+                 en: "not a field of the format (a typo?). Allowed: \(allowed.joined(separator: ", ")).")
+        case .wrongType(let expected):
+            pick(language, vi: "sai kiểu: cần \(expected).", en: "wrong type: expected \(expected).")
+        case .notOneOf(let allowed):
+            pick(language, vi: "giá trị không hợp lệ; chọn một trong: \(allowed.joined(separator: ", ")).",
+                 en: "invalid value; use one of: \(allowed.joined(separator: ", ")).")
+        case .badID(let pattern):
+            pick(language, vi: "mã không hợp lệ: chỉ dùng \(pattern).", en: "invalid id: use only \(pattern).")
+        case .idNotFileName(let expected):
+            pick(language, vi: "mã phải trùng tên tệp: \(expected).", en: "id must equal the file name: \(expected).")
+        case .duplicateID(let id):
+            pick(language, vi: "mã \"\(id)\" bị trùng.", en: "id \"\(id)\" is used twice.")
+        case .reservedID:
+            pick(language, vi: "mã bắt đầu bằng \"resident_\" là dành riêng cho Sổ Tay.", en: "ids starting with \"resident_\" are reserved.")
+        case .badDate:
+            pick(language, vi: "ngày phải viết dạng YYYY-MM-DD và có thật.", en: "the date must be a real day written YYYY-MM-DD.")
+        case .empty:
+            pick(language, vi: "không được để trống.", en: "must not be empty.")
+        case .notNFC:
+            pick(language, vi: "chữ tiếng Việt chưa ở dạng dựng sẵn (NFC); lưu lại tệp với mã hóa UTF-8 NFC.",
+                 en: "Vietnamese text is not in composed form (NFC); save the file as UTF-8 NFC.")
+        case .unknownQuestion(let id):
+            pick(language, vi: "không có bước nào mã \"\(id)\".", en: "there is no step \"\(id)\".")
+        case .laterQuestion(let id):
+            pick(language, vi: "điều kiện dùng bước \"\(id)\" nằm sau bước này; chỉ dùng câu hỏi đứng trước.",
+                 en: "the condition names step \"\(id)\", which comes later; only earlier steps may be named.")
+        case .notAQuestion(let id):
+            pick(language, vi: "bước \"\(id)\" không phải câu hỏi hay giấy tờ, không có câu trả lời.",
+                 en: "step \"\(id)\" is not a question or document and has no answer.")
+        case .valueNotPossible(let value, let question):
+            pick(language, vi: "câu \"\(question)\" không thể có giá trị \"\(value)\".", en: "question \"\(question)\" cannot have the value \"\(value)\".")
+        case .tooFewChoices:
+            pick(language, vi: "câu hỏi lựa chọn cần ít nhất 2 lựa chọn.", en: "a choice question needs at least 2 choices.")
+        case .notForType(let type):
+            pick(language, vi: "trường này không dùng cho loại \(type).", en: "this field does not apply to type \(type).")
+        case .unknownGuide(let id):
+            pick(language, vi: "không có hướng dẫn \"\(id)\" trong guides/.", en: "there is no guide \"\(id)\" in guides/.")
+        case .unknownProcedure(let id):
+            pick(language, vi: "không có thủ tục \"\(id)\" trong procedures/.", en: "there is no procedure \"\(id)\" in procedures/.")
+        case .minAboveMax:
+            pick(language, vi: "min lớn hơn max.", en: "min is greater than max.")
+        }
+    }
+}
+
+/// The content could not be loaded: every problem found, in file order.
+public struct ContentError: Error, Sendable, LocalizedMessage {
+    public var problems: [ContentProblem]
+
+    public func message(_ language: Language) -> String {
+        problems.map { $0.message(language) }.joined(separator: "\n")
+    }
+}

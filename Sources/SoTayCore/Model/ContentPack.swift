@@ -1,0 +1,67 @@
+/// A whole procedure library: the bundled one, or a folder being checked.
+public struct ContentPack: Sendable {
+    public var id: String
+    public var version: String
+    public var title: LocalizedText
+    public var procedures: [Procedure]
+    public var guides: [Guide]
+    public var provinces: [Province]
+
+    public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = []) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.procedures = procedures.sorted { $0.id < $1.id }
+        self.guides = guides.sorted { $0.id < $1.id }
+        self.provinces = provinces.sorted { $0.id < $1.id }
+    }
+
+    public func procedure(_ id: String) -> Procedure? {
+        procedures.first { $0.id == id }
+    }
+
+    public func guide(_ id: String) -> Guide? {
+        guides.first { $0.id == id }
+    }
+
+    /// The province whose name or id matches what the volunteer typed, tone marks or not.
+    public func province(named name: String) -> Province? {
+        let folded = VietnameseFolding.fold(name)
+        guard !folded.isEmpty else { return nil }
+        return provinces.first { VietnameseFolding.fold($0.name) == folded || $0.id == name }
+    }
+}
+
+/// A short cross-cutting guide ("nộp hồ sơ phi địa giới", "cảnh báo lừa đảo").
+public struct Guide: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var title: LocalizedText
+    public var aliases: [String]
+    public var sources: [Source]
+    public var body: [LocalizedText]
+
+    public init(id: String, title: LocalizedText, aliases: [String] = [], sources: [Source], body: [LocalizedText]) {
+        self.id = id
+        self.title = title
+        self.aliases = aliases
+        self.sources = sources
+        self.body = body
+    }
+}
+
+/// What depends on the province: fees set by the HĐND tỉnh, local notes.
+public struct Province: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var name: String
+    public var sources: [Source]
+    public var fees: [String: LocalizedText]
+    public var notes: [LocalizedText]
+
+    public init(id: String, name: String, sources: [Source], fees: [String: LocalizedText] = [:], notes: [LocalizedText] = []) {
+        self.id = id
+        self.name = name
+        self.sources = sources
+        self.fees = fees
+        self.notes = notes
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+
+/// The volunteer who logs the work, and where.
+public struct VolunteerProfile: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "volunteer"
+    public var id: Int64 = 1
+    public var name: String
+    public var phone: String?
+    public var village: String
+    public var commune: String
+    public var province: String
+    public var updatedAt: Date
+
+    public enum Columns {
+        public static let name = Column(CodingKeys.name)
+    }
+
+    public init(name: String, phone: String?, village: String, commune: String, province: String, updatedAt: Date = Date()) {
+        self.name = name
+        self.phone = phone
+        self.village = village
+        self.commune = commune
+        self.province = province
+        self.updatedAt = updatedAt
+    }
+}
+
+struct ResidentRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "resident"
+    var id: String
+    var createdAt: Date
+}
+
+struct ResidentPersonalRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "residentPersonal"
+    var residentId: String
+    var fullName: String?
+    var phone: String?
+    var phoneSkipped: Bool
+    var updatedAt: Date
+}
+
+/// A dossier's metadata: what reports and lists read without touching personal data.
+public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "dossier"
+    public var id: String
+    public var residentId: String
+    public var procedureId: String
+    public var packVersion: String
+    public var status: String
+    /// Whether the walk opened with the resident intake questions.
+    public var intake: Bool
+    public var village: String
+    public var commune: String
+    public var requiredCount: Int
+    public var satisfiedCount: Int
+    public var walkFinishedAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let updatedAt = Column(CodingKeys.updatedAt)
+        public static let residentId = Column(CodingKeys.residentId)
+    }
+
+    /// The short form of the id that volunteers type (the first 8 characters).
+    public var shortID: String { String(id.prefix(8)) }
+}
+
+struct DossierAnswerRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "dossierAnswer"
+    var dossierId: String
+    var stepId: String
+    var value: String
+    var answeredAt: Date
+}
+
+struct DossierDocumentRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "dossierDocument"
+    var dossierId: String
+    var documentId: String
+    var have: Bool?
+    var updatedAt: Date
+}
+
+/// A draft as the drafts list shows it.
+public struct DraftSummary: Sendable, Hashable {
+    public var dossier: DossierRecord
+    public var residentName: String?
+}

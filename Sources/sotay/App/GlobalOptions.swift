@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SoTayContent
+import SoTayCore
+import SoTayStore
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Ngôn ngữ: vi (mặc định) hoặc en.", valueName: "vi|en"))
+    var lang: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Thư mục dữ liệu (mặc định $SOTAY_HOME hoặc ~/.local/share/sotay).", valueName: "thư-mục"))
+    var dataDir: String?
+
+    var language: Language {
+        Language(code: lang ?? ProcessInfo.processInfo.environment["SOTAY_LANG"])
+    }
+
+    /// `--data-dir`, then `SOTAY_HOME`, then `$XDG_DATA_HOME/sotay`, then `~/.local/share/sotay`.
+    var dataDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let dataDir, !dataDir.isEmpty { return URL(fileURLWithPath: dataDir) }
+        if let home = environment["SOTAY_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appending(path: "sotay") }
+        return FileManager.default.homeDirectoryForCurrentUser.appending(path: ".local/share/sotay")
+    }
+
+    func openStore() throws -> Store {
+        try Store.open(directory: dataDirectory)
+    }
+
+    /// The procedure library: the bundled pack, or the folder named by `SOTAY_CONTENT` (for
+    /// commune staff trying their edits).
+    func loadContent() throws -> ContentPack {
+        if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty {
+            return try ContentLoader.load(directory: URL(fileURLWithPath: folder))
+        }
+        return try ContentPack.bundled()
+    }
+}
+
+/// Errors of the command itself, said in the volunteer's language.
+enum CLIError: Error, LocalizedMessage {
+    case unknownProcedure(String, suggestions: [String])
+    case noProfile
+    case answersFileUnreadable(String)
+    case answersFileNotObject(String)
+    case answersUnknownKeys([String])
+    case answersInvalid([(id: String, reason: ValidationFailure)])
+    case missingAnswers(draft: String, steps: [(id: String, text: String)])
+    case inputEnded
+    case invalidProfileField(String, ValidationFailure)
+
+    func message(_ language: Language) -> String {
+        switch self {
+        case .unknownProcedure(let id, let suggestions):
+            let hint = suggestions.isEmpty ? "" : pick(language, vi: " Có phải: \(suggestions.joined(separator: ", "))?", en: " Did you mean: \(suggestions.joined(separator: ", "))?")
+            return pick(language, vi: "Không có thủ tục mã \"\(id)\". Tìm bằng: sotay procedures \"từ khóa\".", en: "There is no procedure \"\(id)\". Search with: sotay procedures \"words\".") + hint
+        case .noProfile:
+            return pick(language, vi: "Chưa có thông tin tình nguyện viên. Chạy trước: sotay init --name \"Họ tên\" --village \"Thôn\" --commune \"Xã\" --province \"Tỉnh\"",
+                        en: "No volunteer profile yet. First run: sotay init --name \"Name\" --village \"Village\" --commune \"Commune\" --province \"Province\"")
+        case .answersFileUnreadable(let path):
+            return pick(language, vi: "Không đọc được tệp câu trả lời \(path). Kiểm tra đường dẫn.", en: "Cannot read the answers file \(path). Check the path.")
+        case .answersFileNotObject(let path):
+            return pick(language, vi: "Tệp \(path) phải là một đối tượng JSON dạng {\"mã câu hỏi\": câu trả lời}. Không có gì được lưu.",
+                        en: "\(path) must be a JSON object {\"question id\": answer}. Nothing was saved.")
+        case .answersUnknownKeys(let keys):
+            return pick(language, vi: "Tệp câu trả lời có mã câu hỏi không có trong thủ tục: \(keys.joined(separator: ", ")). Xem các mã bằng: sotay show MÃ --json. Không có gì được lưu.",
+                        en: "The answers file names questions this procedure does not have: \(keys.joined(separator: ", ")). See the ids with: sotay show ID --json. Nothing was saved.")
+        case .answersInvalid(let problems):
+            let lines = problems.map { "  \($0.id): \($0.reason.message(language))" }.joined(separator: "\n")
+            return pick(language, vi: "Tệp câu trả lời có câu trả lời không hợp lệ; không có gì được lưu:\n", en: "The answers file has invalid answers; nothing was saved:\n") + lines
+        case .missingAnswers(let draft, let steps):
+            let lines = steps.map { "  \($0.id): \($0.text)" }.joined(separator: "\n")
+            return pick(language, vi: "Hồ sơ nháp \(draft) đã lưu nhưng còn thiếu câu trả lời bắt buộc:\n", en: "Draft \(draft) was saved but required answers are missing:\n") + lines
+                + pick(language, vi: "\nTiếp tục bằng: sotay drafts resume \(draft)", en: "\nContinue with: sotay drafts resume \(draft)")
+        case .inputEnded:
+            return pick(language, vi: "Hết dữ liệu vào trước khi trả lời xong.", en: "Input ended before the questions were answered.")
+        case .invalidProfileField(let field, let reason):
+            return "\(field): \(reason.message(language))"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SoTayCore
+
+/// Runs the command and maps every outcome to one clear line and an exit code:
+/// 0 done, 1 a failure the volunteer can act on, 2 a mistake in the command line.
+@main
+enum Main {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let language = Language(code: languageArgument(arguments) ?? ProcessInfo.processInfo.environment["SOTAY_LANG"])
+        do {
+            var command = try SoTay.parseAsRoot(arguments)
+            try command.run()
+        } catch let error as any LocalizedMessage {
+            Output.error(error.message(language))
+            exit(1)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = SoTay.exitCode(for: error)
+            if code == .success {
+                Output.line(SoTay.fullMessage(for: error))
+                exit(0)
+            }
+            if code == .validationFailure {
+                let detail = SoTay.message(for: error)
+                let hint = language == .vi ? "Lệnh chưa đúng: \(detail) Xem cách dùng: sotay --help"
+                                           : "Wrong command: \(detail) See usage: sotay --help"
+                Output.error(hint)
+                exit(2)
+            }
+            Output.error(language == .vi ? "Lỗi: \(SoTay.message(for: error))" : "Error: \(SoTay.message(for: error))")
+            exit(1)
+        }
+    }
+
+    /// `--lang` read before parsing, so that even a parsing error is said in the right language.
+    private static func languageArgument(_ arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument.hasPrefix("--lang=") { return String(argument.dropFirst("--lang=".count)) }
+            if argument == "--lang", index + 1 < arguments.count { return arguments[index + 1] }
+        }
+        return nil
+    }
+}
+
+struct SoTay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sotay",
+        abstract: "Sổ Tay — sổ tay của Tổ công nghệ số cộng đồng: hướng dẫn thủ tục, hồ sơ nháp, không cần mạng.",
+        discussion: "Chạy \"sotay\" không kèm gì để mở thực đơn chính.",
+        subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, ContentCommand.self],
+        defaultSubcommand: Home.self
+    )
+}

@@ -1,0 +1,48 @@
+import Foundation
+import SoTayContent
+import SoTayCore
+import SoTayStore
+
+/// What a command works with: the language, the library, and (when needed) the store.
+struct Workspace {
+    let options: GlobalOptions
+    let pack: ContentPack
+    let render: Render
+    let today: CalendarDate
+
+    init(_ options: GlobalOptions) throws {
+        self.options = options
+        self.pack = try options.loadContent()
+        self.render = Render(language: options.language)
+        self.today = CalendarDate.today()
+    }
+
+    var language: Language { options.language }
+
+    /// Months after a source's "checked" date before the volunteer is asked to confirm.
+    var maxContentAgeMonths: Int {
+        ProcessInfo.processInfo.environment["SOTAY_CONTENT_MAX_AGE_MONTHS"].flatMap(Int.init).map { max($0, 1) } ?? 6
+    }
+
+    func province(for profile: VolunteerProfile?) -> Province? {
+        profile.flatMap { pack.province(named: $0.province) }
+    }
+
+    /// Search entries for the library's procedures and guides.
+    var searchIndex: SearchIndex {
+        SearchIndex(
+            pack.procedures.map {
+                SearchEntry(id: $0.id, title: $0.title.vi, aliases: $0.aliases + [$0.title.en].compactMap { $0 },
+                            codes: $0.codes.map(\.code), detailed: true)
+            } + pack.guides.map {
+                SearchEntry(id: $0.id, title: $0.title.vi, aliases: $0.aliases + [$0.title.en].compactMap { $0 }, detailed: false)
+            })
+    }
+
+    /// The procedure with this id, or an error that suggests close matches.
+    func procedure(_ id: String) throws -> Procedure {
+        if let procedure = pack.procedure(id) { return procedure }
+        let suggestions = searchIndex.search(id, limit: 3).map(\.entry.id).filter { pack.procedure($0) != nil }
+        throw CLIError.unknownProcedure(id, suggestions: suggestions)
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SoTayCore
+import SoTayStore
+
+/// The home menu: what `sotay` with no arguments opens.
+struct Home: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "home", abstract: "Thực đơn chính (mở khi chạy \"sotay\" không kèm gì).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let workspace = try Workspace(global)
+        let store = try global.openStore()
+        let reader = LineReader()
+        let profile = try Profiles.require(store: store, workspace: workspace, interactive: true)
+        let render = workspace.render
+        Output.line("")
+        Output.line("Sổ Tay — " + render.t("Tổ công nghệ số cộng đồng", "Community digital technology team") + " · \(profile.name) · \(profile.village), \(profile.commune)")
+        while true {
+            let draftCount = try store.drafts().count
+            Output.line("")
+            Output.line("  1. " + render.t("Hướng dẫn thủ tục mới", "Guide a new procedure"))
+            Output.line("  2. " + render.t("Hồ sơ nháp (\(draftCount))", "Drafts (\(draftCount))"))
+            Output.line("  3. " + render.t("Tìm thủ tục", "Search procedures"))
+            Output.line("  4. " + render.t("Thoát", "Quit"))
+            guard let choice = reader.read(prompt: render.t("Chọn 1–4: ", "Choose 1–4: "), completions: ["1", "2", "3", "4"]) else { return }
+            switch Folding.fold(choice) {
+            case "1":
+                try newGuide(workspace: workspace, store: store, profile: profile, reader: reader)
+            case "2":
+                try drafts(workspace: workspace, store: store, reader: reader)
+            case "3":
+                try search(workspace: workspace, reader: reader)
+            case "4", "thoat", "quit", "q":
+                Output.line(render.t("Tạm biệt!", "Goodbye!"))
+                return
+            default:
+                Output.line("  ✗ " + render.t("Hãy gõ một số từ 1 đến 4.", "Please type a number from 1 to 4."))
+            }
+        }
+    }
+
+    /// Asks for words, shows the best matches, and lets the volunteer pick one by number.
+    private func pickProcedure(workspace: Workspace, reader: LineReader) -> Procedure? {
+        let render = workspace.render
+        let names = workspace.pack.procedures.map { render.text($0.title) }
+        guard let query = reader.read(prompt: render.t("Thủ tục gì? (gõ vài chữ, Tab để gợi ý): ", "Which procedure? (a few words, Tab to complete): "),
+                                      completions: names),
+              !query.trimmingCharacters(in: .whitespaces).isEmpty
+        else { return nil }
+        if let exact = workspace.pack.procedures.first(where: { Folding.fold(render.text($0.title)) == Folding.fold(query) || $0.id == query }) {
+            return exact
+        }
+        let hits = workspace.searchIndex.search(query, limit: 8).compactMap { workspace.pack.procedure($0.entry.id) }
+        guard !hits.isEmpty else {
+            Output.line("  ✗ " + render.t("Không tìm thấy. Thử từ khác, ví dụ \"khai sinh\".", "Nothing found. Try other words, e.g. \"khai sinh\"."))
+            return nil
+        }
+        for (number, procedure) in hits.enumerated() {
+            Output.line("  \(number + 1). \(render.text(procedure.title))")
+        }
+        guard let line = reader.read(prompt: render.t("Chọn số (Enter để quay lại): ", "Choose a number (Enter to go back): ")),
+              let number = Int(line.trimmingCharacters(in: .whitespaces)), hits.indices.contains(number - 1)
+        else { return nil }
+        return hits[number - 1]
+    }
+
+    private func newGuide(workspace: Workspace, store: Store, profile: VolunteerProfile, reader: LineReader) throws {
+        guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
+        try Walks.start(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
+    }
+
+    private func search(workspace: Workspace, reader: LineReader) throws {
+        guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
+        let profile = try? global.openStore().profile()
+        Output.line(workspace.render.procedure(procedure, pack: workspace.pack, province: workspace.province(for: profile ?? nil),
+                                               today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths))
+    }
+
+    private func drafts(workspace: Workspace, store: Store, reader: LineReader) throws {
+        let render = workspace.render
+        let drafts = try store.drafts(limit: 20)
+        guard !drafts.isEmpty else {
+            Output.line("  " + render.t("Chưa có hồ sơ nháp nào.", "No drafts yet."))
+            return
+        }
+        for (number, draft) in drafts.enumerated() {
+            let title = workspace.pack.procedure(draft.dossier.procedureId).map { render.text($0.title) } ?? draft.dossier.procedureId
+            let name = draft.residentName ?? render.t("(chưa có tên)", "(no name yet)")
+            let percent = draft.dossier.requiredCount == 0 ? 0 : draft.dossier.satisfiedCount * 100 / draft.dossier.requiredCount
+            Output.line("  \(number + 1). \(name) · \(title) · \(percent)% · \(render.date(draft.dossier.updatedAt))")
+        }
+        guard let line = reader.read(prompt: render.t("Số hồ sơ để làm tiếp (Enter để quay lại): ", "Number to continue (Enter to go back): ")),
+              let number = Int(line.trimmingCharacters(in: .whitespaces)), drafts.indices.contains(number - 1)
+        else { return }
+        try Walks.resume(drafts[number - 1].dossier, store: store, workspace: workspace, reader: reader)
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import SoTayCore
+
+struct Procedures: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Liệt kê hoặc tìm thủ tục (gõ có dấu hay không dấu đều được).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Từ khóa, ví dụ: \"làm giấy khai sinh\", \"nhap ho khau\".", valueName: "từ-khóa"))
+    var query: [String] = []
+
+    @Flag(help: "In kết quả dạng JSON.") var json = false
+
+    struct Item: Encodable {
+        var id: String
+        var code: String?
+        var title: String
+        var level: String?
+        var field: String?
+        var detailed: Bool
+    }
+
+    func run() throws {
+        let workspace = try Workspace(global)
+        let text = query.joined(separator: " ")
+        let items: [Item]
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            items = workspace.pack.procedures.map { item(for: $0, workspace) }
+        } else {
+            items = workspace.searchIndex.search(text, limit: 20).compactMap { hit in
+                workspace.pack.procedure(hit.entry.id).map { item(for: $0, workspace) }
+                    ?? workspace.pack.guide(hit.entry.id).map {
+                        Item(id: $0.id, code: nil, title: workspace.render.text($0.title), level: nil, field: nil, detailed: false)
+                    }
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
+            Output.line(String(decoding: try encoder.encode(items), as: UTF8.self))
+            return
+        }
+        let render = workspace.render
+        guard !items.isEmpty else {
+            Output.line(render.t("Không tìm thấy thủ tục nào. Thử từ khóa khác, ví dụ \"khai sinh\", \"tạm trú\".",
+                                 "No procedure found. Try other words, e.g. \"khai sinh\", \"tạm trú\"."))
+            throw ExitCode(1)
+        }
+        for item in items {
+            let code = item.code.map { " [\($0)]" } ?? ""
+            Output.line("  \(item.id)\(code)\n      \(item.title)")
+        }
+        Output.line("")
+        Output.line(render.t("Xem chi tiết: sotay show MÃ · Bắt đầu hướng dẫn: sotay guide MÃ",
+                             "Details: sotay show ID · Start guiding: sotay guide ID"))
+    }
+
+    private func item(for procedure: Procedure, _ workspace: Workspace) -> Item {
+        Item(id: procedure.id, code: procedure.codes.first?.code, title: workspace.render.text(procedure.title),
+             level: procedure.level.rawValue, field: procedure.field.rawValue, detailed: true)
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Xem đầy đủ một thủ tục (hoặc một hướng dẫn): giấy tờ, các bước, lệ phí, thời gian, nguồn.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("Mã thủ tục hoặc hướng dẫn.", valueName: "mã")) var id: String
+    @Flag(help: "In dạng JSON (kèm mã các câu hỏi, dùng cho tệp --answers).") var json = false
+
+    func run() throws {
+        let workspace = try Workspace(global)
+        let profile = try? global.openStore().profile()
+        if let guide = workspace.pack.guide(id), workspace.pack.procedure(id) == nil {
+            if json {
+                try printJSON(GuideJSON(guide, workspace.language))
+            } else {
+                Output.line(workspace.render.guide(guide))
+            }
+            return
+        }
+        let procedure = try workspace.procedure(id)
+        if json {
+            try printJSON(ProcedureJSON(procedure, workspace.language))
+            return
+        }
+        Output.line(workspace.render.procedure(procedure, pack: workspace.pack, province: workspace.province(for: profile ?? nil),
+                                               today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths))
+    }
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    Output.line(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A procedure as `sotay show --json` prints it.
+struct ProcedureJSON: Encodable {
+    struct StepJSON: Encodable {
+        var id: String
+        var kind: String
+        var text: String
+        var type: String?
+        var required: Bool?
+        var choices: [String]?
+        var channel: String?
+        var conditional: Bool
+    }
+    struct SourceJSON: Encodable { var title: String; var url: String?; var checked: String }
+    var id: String
+    var title: String
+    var codes: [String]
+    var field: String
+    var level: String
+    var authority: String
+    var channels: [String]
+    var fee: String
+    var feeProvinceDependent: Bool
+    var processingTime: String
+    var result: String
+    var pitfalls: [String]
+    var toConfirm: [String]
+    var legalBasis: [String]
+    var sources: [SourceJSON]
+    var guides: [String]
+    var steps: [StepJSON]
+
+    init(_ procedure: Procedure, _ language: Language) {
+        id = procedure.id
+        title = procedure.title.text(language)
+        codes = procedure.codes.map(\.code)
+        field = procedure.field.rawValue
+        level = procedure.level.rawValue
+        authority = procedure.authority.text(language)
+        channels = procedure.channels.map(\.rawValue)
+        fee = procedure.fee.text.text(language)
+        feeProvinceDependent = procedure.fee.provinceDependent
+        processingTime = procedure.processingTime.text(language)
+        result = procedure.result.text(language)
+        pitfalls = procedure.pitfalls.map { $0.text(language) }
+        toConfirm = procedure.toConfirm.map { $0.text(language) }
+        legalBasis = procedure.legalBasis
+        sources = procedure.sources.map { SourceJSON(title: $0.title, url: $0.url, checked: $0.checked.iso) }
+        guides = procedure.guides
+        steps = procedure.steps.map { step in
+            var json = StepJSON(id: step.id, kind: "info", text: step.text.text(language), conditional: step.condition != nil)
+            switch step.kind {
+            case .info: break
+            case .question(let question):
+                json.kind = "question"
+                json.type = question.type.rawValue
+                json.required = question.required
+                json.choices = question.choices.isEmpty ? nil : question.choices.map(\.id)
+            case .document(let required):
+                json.kind = "document"
+                json.required = required
+            case .action(let channel):
+                json.kind = "action"
+                json.channel = channel.rawValue
+            }
+            return json
+        }
+    }
+}
+
+struct GuideJSON: Encodable {
+    var id: String
+    var title: String
+    var body: [String]
+    var sources: [ProcedureJSON.SourceJSON]
+
+    init(_ guide: SoTayCore.Guide, _ language: Language) {
+        id = guide.id
+        title = guide.title.text(language)
+        body = guide.body.map { $0.text(language) }
+        sources = guide.sources.map { .init(title: $0.title, url: $0.url, checked: $0.checked.iso) }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import SoTayCore
+import SoTayStore
+
+/// The terminal side of a guided session: prints what the `ChecklistSession` decides, reads
+/// one line per prompt, and commits every accepted answer before the next prompt is shown.
+struct GuidedWalk {
+    var session: ChecklistSession
+    let dossier: DossierRecord
+    let store: Store
+    let reader: LineReader
+    let render: Render
+    let province: Province?
+
+    enum Outcome { case finished, quit }
+
+    private var language: Language { render.language }
+
+    /// Walks until the checklist is finished or the volunteer quits (or input ends).
+    mutating func run() throws -> Outcome {
+        Output.line(render.t("Hồ sơ nháp: \(dossier.shortID). Gõ ? để được trợ giúp, < để quay lại, \"bỏ qua\" cho câu không bắt buộc, \"thoát\" để dừng (câu trả lời đã được lưu).",
+                             "Draft: \(dossier.shortID). Type ? for help, < to go back, \"skip\" for optional questions, \"quit\" to stop (answers are saved)."))
+        var transition = session.start()
+        while true {
+            if let accepted = transition.accepted, let step = session.steps.first(where: { $0.id == accepted.stepID }) {
+                try store.record(accepted.value, for: step, in: dossier.id, status: session.status)
+            }
+            for step in transition.passed { show(step) }
+            let step: Step
+            switch transition.next {
+            case .finished(let status):
+                try store.markWalkFinished(dossier.id)
+                let name = try store.residentName(of: dossier)
+                Output.line(render.summary(session.procedure, status: status, draftID: dossier.shortID, residentName: name, province: province))
+                return .finished
+            case .quit:
+                Output.line(render.t("Đã dừng. Hồ sơ nháp \(dossier.shortID) được giữ; tiếp tục bằng: sotay drafts resume \(dossier.shortID)",
+                                     "Stopped. Draft \(dossier.shortID) is kept; continue with: sotay drafts resume \(dossier.shortID)"))
+                return .quit
+            case .ask(let next, let current):
+                step = next
+                ask(step, current: current)
+            case .reask(let next, let reason):
+                step = next
+                Output.line("  ✗ " + reason.message(language))
+            case .help(let next):
+                step = next
+                help(step)
+            }
+            guard let line = reader.read(prompt: "> ", completions: completions(for: step)) else {
+                transition = session.handle(.quit)
+                continue
+            }
+            transition = session.handle(Self.reply(line))
+        }
+    }
+
+    /// Recognises the prompt commands, in Vietnamese or English, with or without tone marks.
+    static func reply(_ line: String) -> ChecklistSession.Reply {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed == "?" { return .help }
+        if trimmed == "<" { return .back }
+        switch Folding.fold(trimmed) {
+        case "tro giup", "giup", "help": return .help
+        case "quay lai", "back": return .back
+        case "bo qua", "skip": return .skip
+        case "thoat", "quit", "exit": return .quit
+        default: return .answer(.text(line))
+        }
+    }
+
+    private func show(_ step: Step) {
+        switch step.kind {
+        case .action(let channel):
+            Output.line("→ [\(render.text(channel.title))] \(render.text(step.text))")
+        default:
+            Output.line("• \(render.text(step.text))")
+        }
+    }
+
+    private func position(of step: Step) -> String {
+        let asking = session.steps.filter { $0.asks && Checklist.applies($0, answers: session.answers) }
+        let index = (asking.firstIndex { $0.id == step.id } ?? 0) + 1
+        return "[\(index)/\(asking.count)]"
+    }
+
+    private func ask(_ step: Step, current: AnswerValue?) {
+        Output.line("")
+        switch step.kind {
+        case .document(let required):
+            let optional = required ? "" : render.t(" (không bắt buộc)", " (optional)")
+            Output.line("\(position(of: step)) " + render.t("Giấy tờ: ", "Paper: ") + render.text(step.text) + optional)
+            Output.line("  " + render.t("Người dân đã có giấy này chưa? (có / chưa)", "Does the resident have it? (yes / no)"))
+        case .question(let question):
+            let optional = question.required ? "" : render.t(" (không bắt buộc)", " (optional)")
+            Output.line("\(position(of: step)) \(render.text(step.text))\(optional)")
+            for (number, choice) in question.choices.enumerated() {
+                Output.line("  \(number + 1). \(render.text(choice.label))")
+            }
+            if let hint = hint(for: question) { Output.line("  (\(hint))") }
+        case .info, .action:
+            break
+        }
+        if let current {
+            Output.line("  " + render.t("Đang ghi: ", "Recorded: ") + current.display(for: step, language))
+        }
+    }
+
+    private func hint(for question: Question) -> String? {
+        switch question.type {
+        case .yesNo: render.t("có / không", "yes / no")
+        case .singleChoice: render.t("gõ số thứ tự", "type the number")
+        case .multipleChoice: render.t("gõ các số, cách nhau dấu phẩy, ví dụ 1, 3", "type the numbers, separated by commas, e.g. 1, 3")
+        case .date: render.t("ngày/tháng/năm, ví dụ 05/09/2024", "day/month/year, e.g. 05/09/2024")
+        case .cccd: render.t("12 chữ số trên thẻ căn cước", "the 12 digits on the ID card")
+        case .phone: render.t("ví dụ 0912 345 678", "e.g. 0912 345 678")
+        case .integer: render.t("một số", "a number")
+        case .text: nil
+        }
+    }
+
+    private func help(_ step: Step) {
+        if let help = step.help { Output.line("  ℹ " + render.text(help)) }
+        Output.line("  " + render.t("Lệnh: ? trợ giúp · < quay lại câu trước · \"bỏ qua\" (câu không bắt buộc) · \"thoát\" (giữ hồ sơ nháp)",
+                                    "Commands: ? help · < previous question · \"skip\" (optional questions) · \"quit\" (keeps the draft)"))
+        if let question = step.question, let hint = hint(for: question) { Output.line("  (\(hint))") }
+    }
+
+    private func completions(for step: Step) -> [String] {
+        let commands = language == .vi ? ["bỏ qua", "quay lại", "thoát", "trợ giúp"] : ["skip", "back", "quit", "help"]
+        switch step.kind {
+        case .question(let question) where question.type == .yesNo:
+            return (language == .vi ? ["có", "không"] : ["yes", "no"]) + commands
+        case .question(let question) where !question.choices.isEmpty:
+            return question.choices.map { render.text($0.label) } + commands
+        case .document:
+            return (language == .vi ? ["có", "chưa"] : ["yes", "no"]) + commands
+        default:
+            return commands
+        }
+    }
+}
