@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore"]),
         .testTarget(
             name: "SoTayCLITests",
-            dependencies: ["sotay", "SoTayStore", "SoTayCore"]
+            dependencies: ["sotay"],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

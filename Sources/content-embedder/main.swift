@@ -62,9 +62,10 @@ for file in files {
 source += "    ]\n}\n"
 
 do {
-    let existing = try? String(contentsOf: output, encoding: .utf8)
-    if existing != source {
-        try source.write(to: output, atomically: true, encoding: .utf8)
+    // Compare bytes: String's == treats canonically equivalent texts (NFC vs NFD) as equal.
+    let bytes = Data(source.utf8)
+    if FileManager.default.contents(atPath: output.path) != bytes {
+        try bytes.write(to: output, options: .atomic)
     }
 } catch {
     FileHandle.standardError.write(Data("content-embedder: cannot write \(output.path): \(error)\n".utf8))

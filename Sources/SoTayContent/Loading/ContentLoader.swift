@@ -10,10 +10,17 @@ public enum ContentLoader {
     public typealias File = (path: String, text: String)
 
     /// Loads the files; throws `ContentError` listing every problem found.
+    /// (`catalogue.tsv` is read too; other files, such as README.md, are left alone.)
     public static func load(_ files: [File]) throws(ContentError) -> ContentPack {
         var problems: [ContentProblem] = []
         var procedures: [Procedure] = [], guides: [Guide] = [], provinces: [Province] = []
         var pack: (id: String, version: String, title: LocalizedText)?
+        var catalogue: [CatalogueEntry] = []
+        if let file = files.first(where: { $0.path == "catalogue.tsv" }) {
+            let (entries, found) = readCatalogue(file.text)
+            catalogue = entries
+            problems += found
+        }
 
         for file in files.sorted(by: { $0.path < $1.path }) where file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
             let reader = NodeReader(file: file.path)
@@ -41,7 +48,27 @@ public enum ContentLoader {
         problems += crossCheck(procedures: procedures, guides: guides, provinces: provinces)
         guard problems.isEmpty, let pack else { throw ContentError(problems: problems) }
         return ContentPack(id: pack.id, version: pack.version, title: pack.title,
-                           procedures: procedures, guides: guides, provinces: provinces)
+                           procedures: procedures, guides: guides, provinces: provinces, catalogue: catalogue)
+    }
+
+    /// `catalogue.tsv`: ministry, code, name, level, publishing decision, field; tab-separated, no header.
+    static func readCatalogue(_ text: String) -> ([CatalogueEntry], [ContentProblem]) {
+        var entries: [CatalogueEntry] = []
+        var problems: [ContentProblem] = []
+        var seen: Set<String> = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard columns.count == 6, !columns[1].isEmpty, !columns[2].isEmpty else {
+                problems.append(ContentProblem(file: "catalogue.tsv", line: index + 1, field: "", kind: .wrongType(expected: "6 tab-separated columns")))
+                continue
+            }
+            guard seen.insert(columns[1]).inserted else {
+                problems.append(ContentProblem(file: "catalogue.tsv", line: index + 1, field: "code", kind: .duplicateID(columns[1])))
+                continue
+            }
+            entries.append(CatalogueEntry(code: columns[1], title: columns[2], level: columns[3], field: columns[5], ministry: columns[0], decision: columns[4]))
+        }
+        return (entries, problems)
     }
 
     /// Loads every file under `directory`.
@@ -75,9 +102,13 @@ public enum ContentLoader {
     }
 
     private static func checkNFC(_ file: File, _ reader: NodeReader) {
-        guard file.text != file.text.precomposedStringWithCanonicalMapping else { return }
+        // Swift's == treats canonically equivalent strings as equal: compare the scalars.
+        func isNFC(_ text: some StringProtocol) -> Bool {
+            text.unicodeScalars.elementsEqual(String(text).precomposedStringWithCanonicalMapping.unicodeScalars)
+        }
+        guard !isNFC(file.text) else { return }
         let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = lines.firstIndex { String($0) != String($0).precomposedStringWithCanonicalMapping }.map { $0 + 1 }
+        let line = lines.firstIndex { !isNFC($0) }.map { $0 + 1 }
         reader.report(nil, "", .notNFC, line: line)
     }
 

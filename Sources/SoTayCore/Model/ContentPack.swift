@@ -6,14 +6,35 @@ public struct ContentPack: Sendable {
     public var procedures: [Procedure]
     public var guides: [Guide]
     public var provinces: [Province]
+    /// The national catalogue (`catalogue.tsv`), when the pack has one.
+    public var catalogue: [CatalogueEntry]
 
-    public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = []) {
+    public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = [], catalogue: [CatalogueEntry] = []) {
         self.id = id
         self.version = version
         self.title = title
         self.procedures = procedures.sorted { $0.id < $1.id }
         self.guides = guides.sorted { $0.id < $1.id }
         self.provinces = provinces.sorted { $0.id < $1.id }
+        self.catalogue = catalogue
+    }
+
+    /// The catalogue line with this national code.
+    public func catalogueEntry(code: String) -> CatalogueEntry? {
+        catalogue.first { $0.code == code }
+    }
+
+    /// Search entries: every checklist and guide, then every catalogue line that no checklist covers.
+    public var searchEntries: [SearchEntry] {
+        let covered = Set(procedures.flatMap { $0.codes.map(\.code) })
+        return procedures.map {
+            SearchEntry(id: $0.id, title: $0.title.vi, aliases: $0.aliases + [$0.title.en].compactMap { $0 },
+                        codes: $0.codes.map(\.code), detailed: true)
+        } + guides.map {
+            SearchEntry(id: $0.id, title: $0.title.vi, aliases: $0.aliases + [$0.title.en].compactMap { $0 }, detailed: false)
+        } + catalogue.filter { !covered.contains($0.code) }.map {
+            SearchEntry(id: $0.code, title: $0.title, codes: [$0.code], detailed: false)
+        }
     }
 
     public func procedure(_ id: String) -> Procedure? {
@@ -63,5 +84,26 @@ public struct Province: Sendable, Hashable, Identifiable {
         self.sources = sources
         self.fees = fees
         self.notes = notes
+    }
+}
+
+/// One line of the national procedure catalogue: every procedure, even those Sổ Tay has no
+/// checklist for, so that search can name it and its level.
+public struct CatalogueEntry: Sendable, Hashable {
+    public var code: String
+    public var title: String
+    /// "Cấp xã", "Cấp tỉnh", "Cấp bộ", or several of them.
+    public var level: String
+    public var field: String
+    public var ministry: String
+    public var decision: String
+
+    public init(code: String, title: String, level: String, field: String, ministry: String, decision: String) {
+        self.code = code
+        self.title = title
+        self.level = level
+        self.field = field
+        self.ministry = ministry
+        self.decision = decision
     }
 }

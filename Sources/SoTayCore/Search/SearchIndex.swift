@@ -71,10 +71,12 @@ public struct SearchIndex: Sendable {
         for word in words {
             for index in codes[word] ?? [] { hits[index] = 1_000 }
         }
+        // A word that no entry holds (filler such as "thế nào") cannot tell entries apart:
+        // it weighs nothing, so a long spoken question is judged by its telling words.
         let queryWeights = words.map { weight(of: $0) }
         let totalWeight = queryWeights.reduce(0, +)
         let queryBigrams = zip(words, words.dropFirst()).map { "\($0) \($1)" }
-        for index in candidates(for: words) where hits[index] == nil {
+        for index in candidates(for: words) where hits[index] == nil && totalWeight > 0 {
             let best = names[index].map { name in
                 score(name, words: words, weights: queryWeights, total: totalWeight, bigrams: queryBigrams)
             }.max() ?? 0
@@ -87,7 +89,18 @@ public struct SearchIndex: Sendable {
     }
 
     private func weight(of word: String) -> Double {
-        weights[word] ?? (1 + log(Double(max(entries.count, 1))))
+        if let weight = weights[word] { return weight }
+        guard word.count >= 3, let prefixed = firstWord(withPrefix: word) else { return 0 }
+        return weights[prefixed] ?? 0
+    }
+
+    private func firstWord(withPrefix prefix: String) -> String? {
+        var low = 0, high = sortedVocabulary.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sortedVocabulary[middle] < prefix { low = middle + 1 } else { high = middle }
+        }
+        return low < sortedVocabulary.count && sortedVocabulary[low].hasPrefix(prefix) ? sortedVocabulary[low] : nil
     }
 
     /// Entries sharing at least one word, or a word that a query word of 3+ letters begins.
@@ -95,12 +108,7 @@ public struct SearchIndex: Sendable {
         var result = Set<Int>()
         for word in words {
             result.formUnion(postings[word] ?? [])
-            guard word.count >= 3 else { continue }
-            var low = 0, high = sortedVocabulary.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sortedVocabulary[middle] < word { low = middle + 1 } else { high = middle }
-            }
+            guard word.count >= 3, let first = firstWord(withPrefix: word), var low = sortedVocabulary.firstIndex(of: first) else { continue }
             while low < sortedVocabulary.count, sortedVocabulary[low].hasPrefix(word) {
                 result.formUnion(postings[sortedVocabulary[low]] ?? [])
                 low += 1
@@ -125,8 +133,8 @@ public struct SearchIndex: Sendable {
         let coverage = matched / total
         let phrase = bigrams.isEmpty ? 0 : Double(bigrams.filter(name.bigrams.contains).count) / Double(bigrams.count)
         let precision = Double(name.words.filter(matchedWords.contains).count) / Double(max(name.words.count, 1))
-        // Below half the query's weight, a hit is noise.
-        guard coverage >= 0.5 else { return 0 }
+        // Below 40% of the query's telling weight, a hit is noise.
+        guard coverage >= 0.4 else { return 0 }
         return coverage * 10 + phrase * 3 + precision * 2
     }
 }

@@ -28,15 +28,9 @@ struct Workspace {
         profile.flatMap { pack.province(named: $0.province) }
     }
 
-    /// Search entries for the library's procedures and guides.
+    /// Search over the library's procedures and guides, and the national catalogue.
     var searchIndex: SearchIndex {
-        SearchIndex(
-            pack.procedures.map {
-                SearchEntry(id: $0.id, title: $0.title.vi, aliases: $0.aliases + [$0.title.en].compactMap { $0 },
-                            codes: $0.codes.map(\.code), detailed: true)
-            } + pack.guides.map {
-                SearchEntry(id: $0.id, title: $0.title.vi, aliases: $0.aliases + [$0.title.en].compactMap { $0 }, detailed: false)
-            })
+        SearchIndex(pack.searchEntries)
     }
 
     /// The procedure with this id, or an error that suggests close matches.

@@ -34,6 +34,9 @@ struct Procedures: ParsableCommand {
                     ?? workspace.pack.guide(hit.entry.id).map {
                         Item(id: $0.id, code: nil, title: workspace.render.text($0.title), level: nil, field: nil, detailed: false)
                     }
+                    ?? workspace.pack.catalogueEntry(code: hit.entry.id).map {
+                        Item(id: $0.code, code: $0.code, title: $0.title, level: $0.level, field: $0.field, detailed: false)
+                    }
             }
         }
         if json {
@@ -49,8 +52,15 @@ struct Procedures: ParsableCommand {
             throw ExitCode(1)
         }
         for item in items {
-            let code = item.code.map { " [\($0)]" } ?? ""
-            Output.line("  \(item.id)\(code)\n      \(item.title)")
+            if item.detailed {
+                let code = item.code.map { " [\($0)]" } ?? ""
+                Output.line("  \(item.id)\(code)\n      \(item.title)")
+            } else if let code = item.code {
+                let level = item.level.map { " · \($0)" } ?? ""
+                Output.line("  \(code)  " + render.t("(chưa có hướng dẫn chi tiết)", "(no detailed checklist yet)") + "\n      \(item.title)\(level)")
+            } else {
+                Output.line("  \(item.id)  " + render.t("(hướng dẫn chung)", "(guide)") + "\n      \(item.title)")
+            }
         }
         Output.line("")
         Output.line(render.t("Xem chi tiết: sotay show MÃ · Bắt đầu hướng dẫn: sotay guide MÃ",
@@ -80,6 +90,15 @@ struct Show: ParsableCommand {
             } else {
                 Output.line(workspace.render.guide(guide))
             }
+            return
+        }
+        if let entry = workspace.pack.catalogueEntry(code: id), workspace.pack.procedures.allSatisfy({ !$0.codes.map(\.code).contains(id) }) {
+            let render = workspace.render
+            Output.line("\(entry.code) · \(entry.title)")
+            Output.line(render.t("Cấp thực hiện: ", "Level: ") + entry.level + " · " + render.t("Lĩnh vực: ", "Field: ") + entry.field)
+            Output.line(render.t("Quyết định công bố: ", "Published by: ") + entry.decision)
+            Output.line(render.t("Sổ Tay chưa có hướng dẫn chi tiết cho thủ tục này: tra trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) theo mã \(entry.code), hoặc hỏi bộ phận một cửa.",
+                                 "Sổ Tay has no detailed checklist for this one: look up code \(entry.code) on the National Public Service Portal (dichvucong.gov.vn), or ask the one-stop counter."))
             return
         }
         let procedure = try workspace.procedure(id)
