@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@Suite("Errors, languages, search and content checks at the command line", .serialized)
+struct CommandLineTests {
+    @Test("a usage mistake is one Vietnamese line and exit code 2; English with --lang en")
+    func usage() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        let vi = try sotay.run(["guide"])
+        #expect(vi.status == 2)
+        #expect(vi.stderr.hasPrefix("Lệnh chưa đúng"))
+        #expect(!vi.stderr.contains("Fatal"))
+        let en = try sotay.run(["--lang", "en", "drafts", "--bogus"])
+        #expect(en.status == 2)
+        #expect(en.stderr.hasPrefix("Wrong command"))
+    }
+
+    @Test("an unknown procedure is a failure (exit 1) that suggests close matches")
+    func unknownProcedure() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        let result = try sotay.run(["show", "khai sinh"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Không có thủ tục"))
+        #expect(result.stderr.contains("thu-nghiem"))
+        let english = try sotay.run(["show", "nope", "--lang", "en"])
+        #expect(english.stderr.contains("There is no procedure"))
+    }
+
+    @Test("the bundled library works from a copy of the binary in another folder, started elsewhere")
+    func bundledContentTravelsWithTheBinary() throws {
+        var sotay = try Sotay(fixtureContent: false)
+        defer { sotay.cleanUp() }
+        sotay.environment["SOTAY_CONTENT"] = nil
+        let elsewhere = sotay.home.appending(path: "copied")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let copy = elsewhere.appending(path: "sotay")
+        try FileManager.default.copyItem(at: Sotay.binary, to: copy)
+        let result = try sotay.run(["procedures", "--json"], executable: copy, directory: URL(fileURLWithPath: "/"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let ids = items.compactMap { $0["id"] as? String }
+        #expect(ids.contains("dang-ky-thuong-tru"))
+        #expect(ids.contains("ly-lich-tu-phap"))
+    }
+
+    @Test("searching the bundled library finds the same procedure however it is typed", arguments: [
+        "dang ky thuong tru", "Đăng ký thường trú", "đăng kí thường trú", "nhập hộ khẩu",
+    ])
+    func search(query: String) throws {
+        var sotay = try Sotay(fixtureContent: false)
+        defer { sotay.cleanUp() }
+        sotay.environment["SOTAY_CONTENT"] = nil
+        let result = try sotay.run(["procedures", query, "--json"])
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(items.first?["id"] as? String == "dang-ky-thuong-tru")
+        #expect(items.first?["detailed"] as? Bool == true)
+    }
+
+    @Test("content check passes on the bundled library and fails on a broken folder, naming file, line and field")
+    func contentCheck() throws {
+        let sotay = try Sotay(fixtureContent: false)
+        defer { sotay.cleanUp() }
+        let good = try sotay.run(["content", "check"])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+
+        let broken = sotay.home.appending(path: "content")
+        try FileManager.default.createDirectory(at: broken.appending(path: "procedures"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Sotay.fixtureContent.appending(path: "pack.yaml"), to: broken.appending(path: "pack.yaml"))
+        let procedure = try String(contentsOf: Sotay.fixtureContent.appending(path: "procedures/thu-nghiem.yaml"), encoding: .utf8)
+        try procedure.replacingOccurrences(of: "value: tai_nha", with: "value: o_cho")
+            .replacingOccurrences(of: "type: integer", with: "type: number")
+            .write(to: broken.appending(path: "procedures/thu-nghiem.yaml"), atomically: true, encoding: .utf8)
+        try "id: x\n  bad: [indent\n".write(to: broken.appending(path: "procedures/hong.yaml"), atomically: true, encoding: .utf8)
+
+        let result = try sotay.run(["content", "check", broken.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("procedures/thu-nghiem.yaml:37: steps[4].when.equals.value:"), "\(result.stdout)")
+        #expect(result.stdout.contains("procedures/thu-nghiem.yaml:44: steps[6].type:"))
+        #expect(result.stdout.contains("procedures/hong.yaml:"))
+        #expect(result.stderr.contains("3 lỗi"))
+    }
+
+    @Test("show prints the checklist with its sources and the province's fee note")
+    func show() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        try sotay.initProfile()
+        let result = try sotay.run(["show", "thu-nghiem"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Giấy chứng sinh (tùy trường hợp)"))
+        #expect(result.stdout.contains("Nguồn thử nghiệm (10/06/2026)"))
+        #expect(result.stdout.contains("hỏi cán bộ một cửa mức phí"))
+    }
+
+    @Test("a checklist older than the configured age asks the volunteer to confirm it at the counter")
+    func stale() throws {
+        var sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        sotay.environment["SOTAY_CONTENT_MAX_AGE_MONTHS"] = "1"
+        let old = try sotay.run(["show", "thu-nghiem"])
+        #expect(old.stdout.contains("đã quá 1 tháng"))
+        sotay.environment["SOTAY_CONTENT_MAX_AGE_MONTHS"] = "1200"
+        let fresh = try sotay.run(["show", "thu-nghiem"])
+        #expect(!fresh.stdout.contains("đã quá"))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import SoTayContent
+@testable import SoTayCore
+
+private let pack = ("pack.yaml", "id: test\nversion: \"1\"\ntitle: Thử\n")
+
+private let valid = """
+id: thu
+title: {vi: Thủ tục thử, en: Test}
+field: ho-tich
+level: xa
+authority: UBND cấp xã
+channels: [vneid, counter]
+fee: {text: Miễn phí.}
+processing_time: 1 ngày
+sources:
+  - {title: Cổng DVCQG, url: "https://dichvucong.gov.vn", checked: 2026-06-10}
+result: Giấy xác nhận
+steps:
+  - id: co_vneid
+    kind: question
+    type: yes_no
+    text: Có VNeID chưa?
+  - id: giay
+    kind: document
+    text: Giấy tờ
+    when: {equals: {question: co_vneid, value: false}}
+  - id: nop
+    kind: action
+    channel: vneid
+    text: Nộp
+"""
+
+private func load(_ procedure: String, name: String = "thu") -> Result<ContentPack, ContentError> {
+    Result { () throws(ContentError) in try ContentLoader.load([pack, ("procedures/\(name).yaml", procedure)]) }
+}
+
+private func problems(_ procedure: String, name: String = "thu") -> [ContentProblem] {
+    if case .failure(let error) = load(procedure, name: name) { return error.problems }
+    return []
+}
+
+@Suite("The content loader refuses bad files with file, line and field")
+struct ContentLoaderTests {
+    @Test("a valid procedure loads with its steps and condition")
+    func validFile() throws {
+        let pack = try load(valid).get()
+        let procedure = try #require(pack.procedure("thu"))
+        #expect(procedure.steps.map(\.id) == ["co_vneid", "giay", "nop"])
+        #expect(procedure.steps[1].condition == .equals(question: "co_vneid", value: .bool(false)))
+        #expect(procedure.title.en == "Test")
+        #expect(procedure.sources.first?.checked == CalendarDate(year: 2026, month: 6, day: 10))
+    }
+
+    @Test("a YAML syntax error names the line")
+    func syntax() {
+        let found = problems("id: thu\ntitle: [unclosed\n")
+        #expect(found.count == 1)
+        #expect(found.first?.file == "procedures/thu.yaml")
+        #expect(found.first?.line != nil)
+        if case .yamlSyntax = found.first?.kind {} else { Issue.record("expected a syntax problem, got \(found)") }
+    }
+
+    @Test("every missing required field is reported, not just the first")
+    func missingFields() {
+        let found = problems("id: thu\ntitle: Thử\n")
+        let fields = Set(found.filter { $0.kind == .missing }.map(\.field))
+        #expect(fields.isSuperset(of: ["field", "level", "authority", "channels", "fee", "processing_time", "sources", "result", "steps"]))
+    }
+
+    @Test("a misspelt field is refused with its line")
+    func unknownField() {
+        let found = problems(valid.replacingOccurrences(of: "processing_time:", with: "procesing_time:"))
+        let typo = found.first { $0.field == "procesing_time" }
+        #expect(typo?.line == 8)
+        #expect(found.contains { $0.field == "processing_time" && $0.kind == .missing })
+    }
+
+    @Test("conditions must name an earlier question and a value it can take")
+    func conditions() {
+        let forward = valid.replacingOccurrences(of: "question: co_vneid, value: false", with: "question: nop, value: false")
+        #expect(problems(forward).contains { $0.kind == .unknownQuestion("nop") && $0.field == "steps[1].when.equals.question" })
+        let impossible = valid.replacingOccurrences(of: "value: false", with: "value: maybe")
+        let problem = problems(impossible).first
+        #expect(problem?.kind == .valueNotPossible(value: "maybe", question: "co_vneid"))
+        #expect(problem?.line == 20)
+        let expression = valid.replacingOccurrences(of: "when: {equals: {question: co_vneid, value: false}}", with: "when: \"co_vneid == false\"")
+        #expect(problems(expression).contains { $0.kind == .wrongType(expected: "mapping") })
+    }
+
+    @Test("ids, kinds, types and channels are checked", arguments: [
+        ("id: thu\n", "id: Thu Tuc\n", "id"),
+        ("kind: action", "kind: buoc", "steps[2].kind"),
+        ("type: yes_no", "type: boolean", "steps[0].type"),
+        ("channel: vneid", "channel: zalo", "steps[2].channel"),
+        ("field: ho-tich", "field: hotich", "field"),
+        ("checked: 2026-06-10", "checked: 2026-13-40", "sources[0].checked"),
+    ])
+    func badValues(original: String, replacement: String, field: String) {
+        let found = problems(valid.replacingOccurrences(of: original, with: replacement))
+        #expect(found.contains { $0.field == field }, "\(found)")
+    }
+
+    @Test("the id must equal the file name, and step ids must be unique")
+    func ids() {
+        #expect(problems(valid, name: "khac").contains { $0.kind == .idNotFileName(expected: "khac") })
+        let duplicate = valid.replacingOccurrences(of: "id: nop", with: "id: giay")
+        #expect(problems(duplicate).contains { $0.kind == .duplicateID("giay") })
+        let reserved = valid.replacingOccurrences(of: "id: nop", with: "id: resident_nop")
+        #expect(problems(reserved).contains { $0.kind == .reservedID })
+    }
+
+    @Test("text that is not NFC is refused")
+    func nfc() {
+        let decomposed = valid.replacingOccurrences(of: "Giấy tờ", with: "Gia\u{0302}\u{0301}y to\u{031B}\u{0300}")
+        #expect(problems(decomposed).contains { $0.kind == .notNFC && $0.line == 19 })
+    }
+
+    @Test("a guide named by a procedure must exist")
+    func guides() {
+        let withGuide = valid.replacingOccurrences(of: "result: Giấy xác nhận", with: "result: Giấy xác nhận\nguides: [khong-co]")
+        #expect(problems(withGuide).contains { $0.kind == .unknownGuide("khong-co") })
+    }
+
+    @Test("problems read in Vietnamese by default and in English on request")
+    func messages() {
+        let problem = ContentProblem(file: "procedures/thu.yaml", line: 3, field: "fee", kind: .missing)
+        #expect(problem.message(.vi) == "procedures/thu.yaml:3: fee: thiếu trường bắt buộc.")
+        #expect(problem.message(.en) == "procedures/thu.yaml:3: fee: required field is missing.")
+    }
+}
