@@ -82,7 +82,7 @@ struct CommandLineTests {
         #expect(result.stderr.contains("3 lỗi"))
     }
 
-    @Test("show prints the checklist with its sources and the province's fee note")
+    @Test("show prints the checklist with its papers, fee and dated sources")
     func show() throws {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
@@ -91,7 +91,22 @@ struct CommandLineTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("Giấy chứng sinh (tùy trường hợp)"))
         #expect(result.stdout.contains("Nguồn thử nghiệm (10/06/2026)"))
-        #expect(result.stdout.contains("hỏi cán bộ một cửa mức phí"))
+        #expect(result.stdout.contains("Lệ phí: Miễn lệ phí khi đăng ký đúng hạn."))
+    }
+
+    @Test("the volunteer's province gives its own fee where the HĐND sets it; elsewhere the checklist says to ask")
+    func provinceFee() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        let local = try sotay.run(["init", "--name", "An", "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--province", "hai phong"])
+        #expect(local.stdout.contains("Hải Phòng"), "the province is stored as the library spells it")
+        let shown = try sotay.run(["show", "thu-nghiem"])
+        #expect(shown.stdout.contains("Mức phí tại Hải Phòng: 5.000 đồng (giá trị thử nghiệm)"))
+        #expect(shown.stdout.contains("Ghi chú thử nghiệm của tỉnh."))
+        _ = try sotay.run(["init", "--province", "Nam Định"])
+        let elsewhere = try sotay.run(["show", "thu-nghiem"])
+        #expect(!elsewhere.stdout.contains("5.000 đồng"))
+        #expect(elsewhere.stdout.contains("hỏi cán bộ một cửa mức phí"))
     }
 
     @Test("a checklist older than the configured age asks the volunteer to confirm it at the counter")
