@@ -9,7 +9,7 @@ struct LibraryTests {
     let pack: ContentPack
 
     init() throws {
-        pack = try ContentPack.bundled()
+        pack = try ContentPack.bundled(checkNFC: true)
     }
 
     @Test("it loads without a single problem, with the foundation's three procedures")

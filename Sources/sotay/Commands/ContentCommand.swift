@@ -23,7 +23,7 @@ struct ContentCommand: ParsableCommand {
                 if let directory {
                     pack = try ContentLoader.load(directory: URL(fileURLWithPath: directory))
                 } else {
-                    pack = try ContentPack.bundled()
+                    pack = try ContentPack.bundled(checkNFC: true)
                 }
                 Output.line(render.t(
                     "Không có lỗi: \(pack.procedures.count) thủ tục, \(pack.guides.count) hướng dẫn, \(pack.provinces.count) tỉnh (gói \(pack.id) \(pack.version)).",
