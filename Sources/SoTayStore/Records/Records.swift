@@ -65,6 +65,9 @@ public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
         public static let residentId = Column(CodingKeys.residentId)
     }
 
+    /// Completeness as a whole percentage, from the counts saved with the last answer.
+    public var percent: Int { requiredCount == 0 ? 0 : satisfiedCount * 100 / requiredCount }
+
     /// The short form of the id that volunteers type (the first 8 characters).
     public var shortID: String { String(id.prefix(8)) }
 }

@@ -38,7 +38,7 @@ struct Drafts: ParsableCommand {
                     id: dossier.id, shortId: dossier.shortID, procedureId: dossier.procedureId,
                     procedureTitle: workspace.pack.procedure(dossier.procedureId).map { workspace.render.text($0.title) } ?? dossier.procedureId,
                     residentId: dossier.residentId, residentName: draft.residentName, status: dossier.status,
-                    completeness: dossier.requiredCount == 0 ? 0 : dossier.satisfiedCount * 100 / dossier.requiredCount,
+                    completeness: dossier.percent,
                     walkFinished: dossier.walkFinishedAt != nil, createdAt: dossier.createdAt, updatedAt: dossier.updatedAt)
             }
             if json {

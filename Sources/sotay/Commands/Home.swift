@@ -89,8 +89,7 @@ struct Home: ParsableCommand {
         for (number, draft) in drafts.enumerated() {
             let title = workspace.pack.procedure(draft.dossier.procedureId).map { render.text($0.title) } ?? draft.dossier.procedureId
             let name = draft.residentName ?? render.t("(chưa có tên)", "(no name yet)")
-            let percent = draft.dossier.requiredCount == 0 ? 0 : draft.dossier.satisfiedCount * 100 / draft.dossier.requiredCount
-            Output.line("  \(number + 1). \(name) · \(title) · \(percent)% · \(render.date(draft.dossier.updatedAt))")
+            Output.line("  \(number + 1). \(name) · \(title) · \(draft.dossier.percent)% · \(render.date(draft.dossier.updatedAt))")
         }
         guard let line = reader.read(prompt: render.t("Số hồ sơ để làm tiếp (Enter để quay lại): ", "Number to continue (Enter to go back): ")),
               let number = Int(line.trimmingCharacters(in: .whitespaces)), drafts.indices.contains(number - 1)

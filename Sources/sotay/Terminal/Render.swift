@@ -59,11 +59,10 @@ struct Render {
                 out.append("  - \(text(step.text))\(note)\(optional)")
             }
         }
-        let actions = Checklist.status(steps: procedure.steps, answers: [:]).actions
         let allActions = Dictionary(grouping: procedure.steps.compactMap { step -> (Channel, Step)? in
             if case .action(let channel) = step.kind { (channel, step) } else { nil }
         }, by: \.0)
-        if !allActions.isEmpty || !actions.isEmpty {
+        if !allActions.isEmpty {
             out.append("")
             out.append(t("Các bước:", "Steps:"))
             for channel in Channel.allCases {
