@@ -9,11 +9,21 @@ let package = Package(
         .library(name: "SoTayCore", targets: ["SoTayCore"]),
         .library(name: "SoTayContent", targets: ["SoTayContent"]),
         .library(name: "SoTayStore", targets: ["SoTayStore"]),
+        .library(name: "SoTayWire", targets: ["SoTayWire"]),
+        .library(name: "SoTaySync", targets: ["SoTaySync"]),
+        .library(name: "SoTayHub", targets: ["SoTayHub"]),
+        .executable(name: "sotay-hub", targets: ["sotay-hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Domain types and every decision: no I/O, no database, no terminal.
@@ -32,6 +42,40 @@ let package = Package(
             dependencies: ["SoTayCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
+        // What the volunteer's laptop and the hub say to each other: request and reply bodies,
+        // error codes and the receipt format. Shared by both sides, and nothing else is.
+        .target(name: "SoTayWire", dependencies: ["SoTayCore", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The sync client: outbox pump, HTTP over URLSession (libcurl), backoff, hub probing.
+        // No server stack here: the volunteer's binary never links Hummingbird or NIO.
+        .target(
+            name: "SoTaySync",
+            dependencies: ["SoTayCore", "SoTayStore", "SoTayWire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // The commune hub as a library: routes, its own store, auth, receipts, change feed.
+        .target(
+            name: "SoTayHub",
+            dependencies: [
+                "SoTayCore", "SoTayWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+
+        // The hub's command: `serve` and the admin commands.
+        .executableTarget(
+            name: "sotay-hub",
+            dependencies: ["SoTayHub", "SoTayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // GNU readline, for line editing, history and tab completion at the prompts.
         .systemLibrary(
             name: "CReadline",
@@ -42,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "sotay",
             dependencies: [
-                "SoTayCore", "SoTayContent", "SoTayStore", "CReadline",
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +102,16 @@ let package = Package(
         .testTarget(name: "SoTayCoreTests", dependencies: ["SoTayCore"]),
         .testTarget(name: "SoTayContentTests", dependencies: ["SoTayContent", "SoTayCore"], exclude: ["Fixtures"]),
         .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore"]),
+        .testTarget(
+            name: "SoTayHubTests",
+            dependencies: ["SoTayHub", "SoTayWire", "SoTayCore", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(name: "SoTaySyncTests", dependencies: ["SoTaySync", "SoTayWire", "SoTayStore", "SoTayCore"]),
+        .testTarget(
+            name: "SoTayEndToEndTests",
+            dependencies: ["sotay", "sotay-hub", "SoTayWire"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "SoTayCLITests",
             dependencies: ["sotay"],

@@ -81,23 +81,27 @@ extension Store {
     public func answers(of dossierID: String) throws(StoreError) -> Answers {
         try read { db in
             guard let dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
-            var answers: Answers = [:]
-            for row in try DossierAnswerRecord.filter(Column("dossierId") == dossierID).fetchAll(db) {
-                answers[row.stepId] = try JSONDecoder().decode(AnswerValue.self, from: Data(row.value.utf8))
-            }
-            for row in try DossierDocumentRecord.filter(Column("dossierId") == dossierID).fetchAll(db) {
-                answers[row.documentId] = row.have.map(AnswerValue.bool) ?? .skipped
-            }
-            if dossier.intake, let personal = try ResidentPersonalRecord.fetchOne(db, key: dossier.residentId) {
-                if let name = personal.fullName { answers[ResidentIntake.nameID] = .text(name) }
-                if let phone = personal.phone {
-                    answers[ResidentIntake.phoneID] = .text(phone)
-                } else if personal.phoneSkipped {
-                    answers[ResidentIntake.phoneID] = .skipped
-                }
-            }
-            return answers
+            return try Self.answers(of: dossier, db: db)
         }
+    }
+
+    static func answers(of dossier: DossierRecord, db: Database) throws -> Answers {
+        var answers: Answers = [:]
+        for row in try DossierAnswerRecord.filter(Column("dossierId") == dossier.id).fetchAll(db) {
+            answers[row.stepId] = try JSONDecoder().decode(AnswerValue.self, from: Data(row.value.utf8))
+        }
+        for row in try DossierDocumentRecord.filter(Column("dossierId") == dossier.id).fetchAll(db) {
+            answers[row.documentId] = row.have.map(AnswerValue.bool) ?? .skipped
+        }
+        if dossier.intake, let personal = try ResidentPersonalRecord.fetchOne(db, key: dossier.residentId) {
+            if let name = personal.fullName { answers[ResidentIntake.nameID] = .text(name) }
+            if let phone = personal.phone {
+                answers[ResidentIntake.phoneID] = .text(phone)
+            } else if personal.phoneSkipped {
+                answers[ResidentIntake.phoneID] = .skipped
+            }
+        }
+        return answers
     }
 
     /// The dossier whose id is, or starts with, `idOrPrefix` (at least 4 characters).
@@ -142,6 +146,7 @@ extension Store {
     public func deleteDraft(_ dossierID: String) throws(StoreError) {
         try write { db in
             guard let dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
+            try db.execute(sql: "DELETE FROM outbox WHERE kind = 'dossier' AND itemId = ?", arguments: [dossier.id])
             try dossier.delete(db)
             let others = try DossierRecord.filter(DossierRecord.Columns.residentId == dossier.residentId).fetchCount(db)
             if others == 0 {

@@ -71,6 +71,91 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-sync") { db in
+            try db.execute(sql: """
+                -- revision: the latest revision marked ready; sentRevision: the latest the hub
+                -- confirmed. The hub's status and the officer's reason come down the change feed.
+                ALTER TABLE dossier ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE dossier ADD COLUMN readyAt DATETIME;
+                ALTER TABLE dossier ADD COLUMN sentRevision INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE dossier ADD COLUMN hubStatus TEXT;
+                ALTER TABLE dossier ADD COLUMN hubReason TEXT;
+                ALTER TABLE dossier ADD COLUMN portalCode TEXT;
+                ALTER TABLE dossier ADD COLUMN hubStatusAt DATETIME;
+
+                -- Everything meant for the hub, written in the same transaction as the change.
+                -- A dossier's payload is frozen when it is marked ready, so that a resend after a
+                -- crash is byte for byte the same request. Rows go once the hub confirms.
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    itemId TEXT NOT NULL,
+                    revision INTEGER NOT NULL DEFAULT 0,
+                    payload BLOB,
+                    createdAt DATETIME NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    lastError TEXT,
+                    parkedAt DATETIME,
+                    parkedReason TEXT,
+                    UNIQUE (kind, itemId, revision)
+                );
+
+                -- The hub's signed receipts, one per revision it accepted.
+                CREATE TABLE receipt (
+                    dossierId TEXT NOT NULL REFERENCES dossier(id) ON DELETE CASCADE,
+                    revision INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    volunteerId TEXT NOT NULL,
+                    contentSHA256 TEXT NOT NULL,
+                    receivedAt TEXT NOT NULL, -- the exact text the hub signed
+                    hubKeyId TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (dossierId, revision)
+                ) WITHOUT ROWID;
+
+                -- The commune hub this laptop is enrolled with: one row. The token is a secret.
+                CREATE TABLE hubLink (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    url TEXT NOT NULL,
+                    allowInsecure BOOLEAN NOT NULL DEFAULT 0,
+                    deviceId TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    hubKey TEXT NOT NULL,
+                    volunteerId TEXT NOT NULL,
+                    enrolledAt DATETIME NOT NULL,
+                    cursor TEXT NOT NULL DEFAULT '0',
+                    lastSyncAt DATETIME,
+                    lastAttemptAt DATETIME,
+                    lastError TEXT,
+                    lastPulledCount INTEGER NOT NULL DEFAULT 0
+                );
+
+                CREATE TABLE announcement (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message TEXT NOT NULL,
+                    at DATETIME NOT NULL,
+                    receivedAt DATETIME NOT NULL
+                );
+
+                -- The outreach activity log: append-only, synced as activities.
+                CREATE TABLE activity (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    occurredAt DATETIME NOT NULL,
+                    village TEXT NOT NULL,
+                    residentId TEXT,
+                    procedureId TEXT,
+                    dossierId TEXT,
+                    outcome TEXT,
+                    topic TEXT,
+                    participants INTEGER,
+                    satisfaction INTEGER,
+                    notes TEXT,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX activity_on_occurredAt ON activity(occurredAt);
+                """)
+        }
         return migrator
     }
 }

@@ -58,6 +58,16 @@ public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var walkFinishedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The latest revision marked ready to send (0: never).
+    public var revision: Int = 0
+    public var readyAt: Date?
+    /// The latest revision the hub confirmed with a receipt (0: none).
+    public var sentRevision: Int = 0
+    /// The status at the commune, as the hub last said it.
+    public var hubStatus: String?
+    public var hubReason: String?
+    public var portalCode: String?
+    public var hubStatusAt: Date?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -67,6 +77,9 @@ public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
 
     /// Completeness as a whole percentage, from the counts saved with the last answer.
     public var percent: Int { requiredCount == 0 ? 0 : satisfiedCount * 100 / requiredCount }
+
+    /// Changed after it was last marked ready: a new revision is needed to send the change.
+    public var changedSinceReady: Bool { readyAt.map { updatedAt > $0 } ?? false }
 
     /// The short form of the id that volunteers type (the first 8 characters).
     public var shortID: String { String(id.prefix(8)) }

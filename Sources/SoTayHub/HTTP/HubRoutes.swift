@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import SoTayWire
+
+/// A route the hub answers, in the contract's spelling (`/v1/dossiers/{id}`).
+public struct RouteSpec: Hashable, Sendable, CustomStringConvertible {
+    public let method: String
+    public let path: String
+    public var description: String { "\(method) \(path)" }
+}
+
+/// Registers routes on a Hummingbird router group and remembers each one, so that a test can
+/// hold the list the server really answers against `sync/openapi.yaml`.
+final class RouteRecorder: @unchecked Sendable {
+    private(set) var routes: [RouteSpec] = []
+
+    func on(_ group: RouterGroup<HubRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response) {
+        group.on(RouterPath(path), method: method, use: handler)
+        let contractPath = "/v1" + (path.isEmpty ? "" : "/" + path).split(separator: "/").map { segment in
+            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+        }.joined(separator: "/").replacingOccurrences(of: "//", with: "/")
+        routes.append(RouteSpec(method: method.rawValue, path: contractPath.hasPrefix("/v1/") ? contractPath : "/v1/" + contractPath.dropFirst(3)))
+    }
+}
+
+/// The routes of protocol version 1. Handlers parse and check; the store decides and writes.
+struct HubRoutes {
+    let store: HubStore
+    let enrollLimiter: RateLimiter
+    let authLimiter: RateLimiter
+
+    func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
+        let recorder = RouteRecorder()
+        router.add(middleware: ProtocolMiddleware())
+        let open = router.group("v1")
+        recorder.on(open, .get, "health", health)
+        recorder.on(open, .post, "enroll", enroll)
+
+        let device = router.group("v1").add(middleware: DeviceAuthMiddleware(store: store, limiter: authLimiter))
+        recorder.on(device, .put, "dossiers/:id", putDossier)
+        recorder.on(device, .get, "dossiers/:id", getDossier)
+        recorder.on(device, .post, "activities", postActivities)
+        recorder.on(device, .get, "changes", changes)
+        return recorder.routes
+    }
+
+    @Sendable func health(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try JSONResponse.make(HealthReply(hubKey: store.signingKey.publicKey, time: Date()))
+    }
+
+    @Sendable func enroll(_ request: Request, context: HubRequestContext) async throws -> Response {
+        if let wait = await enrollLimiter.retryAfter(context.clientAddress) {
+            throw Refusal(429, .rateLimited, "Too many enrolment attempts from this address. Wait and try again.", retryAfter: wait)
+        }
+        let body = try JSONBody.decode(EnrollRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
+        guard Identifiers.isName(body.deviceName) else { throw Refusal.invalid([.init(field: "deviceName", problem: "must be 1–200 characters")]) }
+        let token = Secrets.newToken()
+        do {
+            let (device, volunteer) = try await store.enroll(code: body.code, deviceName: body.deviceName, tokenHash: Secrets.hash(token))
+            context.logger.info("device enrolled", metadata: ["device": "\(device.id)", "volunteer": "\(volunteer.id ?? 0)"])
+            return try JSONResponse.make(EnrollReply(deviceId: device.id, token: token, volunteer: volunteer.info, hubKey: store.signingKey.publicKey),
+                                         status: .created)
+        } catch let refusal as Refusal {
+            await enrollLimiter.recordFailure(context.clientAddress)
+            throw refusal
+        }
+    }
+
+    @Sendable func putDossier(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let id = context.parameters.get("id") ?? ""
+        let data = try await JSONBody.bytes(of: request, limit: WireProtocol.maxDossierBody)
+        let upload = try JSONBody.decode(DossierUpload.self, from: data)
+        var problems = upload.problems
+        if upload.id != id { problems.insert(.init(field: "id", problem: "must equal the id in the path"), at: 0) }
+        guard problems.isEmpty else { throw Refusal.invalid(problems) }
+        let (reply, created) = try await store.putDossier(upload, body: String(decoding: data, as: UTF8.self), device: device)
+        if created {
+            context.logger.info("dossier stored", metadata: ["dossier": "\(upload.id)", "revision": "\(upload.revision)", "kind": "\(reply.kind.rawValue)"])
+        }
+        return try JSONResponse.make(reply, status: created ? .created : .ok)
+    }
+
+    @Sendable func getDossier(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        return try JSONResponse.make(try await store.dossierState(context.parameters.get("id") ?? "", device: device))
+    }
+
+    @Sendable func postActivities(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let batch = try JSONBody.decode(ActivityBatch.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxActivityBody))
+        guard batch.activities.count <= WireProtocol.maxActivitiesPerBatch else {
+            throw Refusal.invalid([.init(field: "activities", problem: "at most \(WireProtocol.maxActivitiesPerBatch) per request")])
+        }
+        let problems = batch.activities.enumerated().flatMap { index, activity in
+            activity.problems.map { FieldProblem(field: "activities[\(index)].\($0.field)", problem: $0.problem) }
+        }
+        guard problems.isEmpty else { throw Refusal.invalid(problems) }
+        let ids = batch.activities.map(\.id)
+        guard Set(ids).count == ids.count else { throw Refusal.invalid([.init(field: "activities", problem: "ids must be unique within a batch")]) }
+        return try JSONResponse.make(try await store.postActivities(batch, device: device))
+    }
+
+    @Sendable func changes(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let query = request.uri.queryParameters
+        let since = query.get("since").map { Int64($0) } ?? 0
+        guard let cursor = since, cursor >= 0 else { throw Refusal.invalid([.init(field: "since", problem: "must be a cursor returned by the hub")]) }
+        let limitText = query.get("limit")
+        guard let limit = limitText.map({ Int($0) }) ?? WireProtocol.defaultChangesLimit, (1...WireProtocol.maxChangesLimit).contains(limit) else {
+            throw Refusal.invalid([.init(field: "limit", problem: "must be 1–\(WireProtocol.maxChangesLimit)")])
+        }
+        return try JSONResponse.make(try await store.changes(after: cursor, limit: limit, device: device))
+    }
+}

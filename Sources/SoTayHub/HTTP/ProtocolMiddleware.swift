@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SoTayWire
+
+/// Wraps every route, the unknown ones included: turns refusals and errors into the protocol's
+/// error body, and stamps the protocol and security headers on every response.
+struct ProtocolMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let refusal as Refusal {
+            response = JSONResponse.refusal(refusal)
+        } catch let error as any HTTPResponseError {
+            response = JSONResponse.refusal(Self.refusal(for: error.status))
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(describing: type(of: error)))", "path": "\(request.uri.path)"])
+            response = JSONResponse.refusal(Refusal(500, .internalError, "The hub could not handle the request. Nothing was stored; try again later."))
+        }
+        Self.stamp(&response.headers)
+        return response
+    }
+
+    static func refusal(for status: HTTPResponse.Status) -> Refusal {
+        switch status.code {
+        case 404, 405: Refusal.notFound
+        case 413: Refusal(413, .bodyTooLarge, "The request body is larger than the hub accepts. Nothing was stored.")
+        case 400: Refusal(400, .invalidJSON, "The request could not be read. Nothing was stored.")
+        default: Refusal(status.code, .internalError, status.reasonPhrase)
+        }
+    }
+
+    static func stamp(_ headers: inout HTTPFields) {
+        headers[HTTPField.Name(WireProtocol.header)!] = WireProtocol.version
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+    }
+}
+
+/// Checks the bearer token of every route behind it; repeated failures from one address wait.
+struct DeviceAuthMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+    let store: HubStore
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let wait = await limiter.retryAfter(context.clientAddress) {
+            throw Refusal(429, .rateLimited, "Too many failed attempts from this address. Wait and try again.", retryAfter: wait)
+        }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+              case let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces), !token.isEmpty,
+              let device = try await store.device(tokenHash: Secrets.hash(token))
+        else {
+            await limiter.recordFailure(context.clientAddress)
+            throw Refusal.unauthorized
+        }
+        var context = context
+        context.device = device
+        context.logger[metadataKey: "device"] = "\(device.id)"
+        return try await next(request, context)
+    }
+}

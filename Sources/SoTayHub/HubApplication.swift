@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// How the hub is started.
+public struct HubConfiguration: Sendable {
+    public var dataDirectory: URL
+    public var host: String
+    public var port: Int
+    /// PEM files; both or neither.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Failed enrolments allowed per address per 15 minutes.
+    public var enrollFailuresAllowed: Int
+    /// Failed authentications allowed per address per 15 minutes.
+    public var authFailuresAllowed: Int
+
+    public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil,
+                enrollFailuresAllowed: Int = 10, authFailuresAllowed: Int = 30) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+        self.enrollFailuresAllowed = enrollFailuresAllowed
+        self.authFailuresAllowed = authFailuresAllowed
+    }
+}
+
+/// The hub's router and the list of routes it answers.
+public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
+    let router = Router(context: HubRequestContext.self)
+    let routes = HubRoutes(store: store,
+                           enrollLimiter: RateLimiter(limit: configuration.enrollFailuresAllowed, window: 15 * 60),
+                           authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60))
+    let specs = routes.register(on: router)
+    return (router, specs)
+}
+
+/// The hub application, called by `sotay-hub serve` and by the tests alike.
+public func buildApplication(
+    configuration: HubConfiguration, store: HubStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let (router, _) = buildRouter(store: store, configuration: configuration)
+    let server: HTTPServerBuilder
+    if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            throw HubError.tlsUnreadable(certificate: certificate, key: key)
+        }
+    } else {
+        server = .http1()
+    }
+    return Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Builds the hub and serves until SIGINT or SIGTERM, then finishes the requests in flight.
+public func runHub(
+    configuration: HubConfiguration, store: HubStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) async throws {
+    let app = try buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)
+    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+}

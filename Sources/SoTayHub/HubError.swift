@@ -1,0 +1,70 @@
+import SoTayCore
+import SoTayWire
+
+/// What can go wrong when the commune's admin works on the hub, said so they can act on it.
+public enum HubError: Error, Sendable, LocalizedMessage {
+    case cannotCreateFolder(path: String)
+    case cannotOpen(path: String)
+    case notADatabase(path: String)
+    case newerSchema(path: String)
+    case diskFull
+    case busy
+    case keyUnreadable(path: String)
+    case volunteerNotFound(String)
+    case ambiguousVolunteer(String)
+    case deviceNotFound(String)
+    case dossierNotFound(String)
+    case ambiguousDossier(String, matches: Int)
+    case reasonRequired(DossierStatus)
+    case invalidText(field: String)
+    case tlsUnreadable(certificate: String, key: String)
+    case unexpected(String)
+
+    public func message(_ language: Language) -> String {
+        switch self {
+        case .cannotCreateFolder(let path):
+            pick(language, vi: "Không tạo được thư mục dữ liệu \(path). Kiểm tra quyền ghi hoặc chọn thư mục khác bằng --data.",
+                 en: "Cannot create the data folder \(path). Check write permission or choose another with --data.")
+        case .cannotOpen(let path):
+            pick(language, vi: "Không mở được cơ sở dữ liệu \(path). Kiểm tra quyền đọc ghi.", en: "Cannot open the database \(path). Check read and write permissions.")
+        case .notADatabase(let path):
+            pick(language, vi: "\(path) không phải cơ sở dữ liệu của máy chủ Sổ Tay, hoặc đã hỏng. Không ghi gì vào đó; khôi phục từ bản sao lưu.",
+                 en: "\(path) is not a Sổ Tay hub database, or it is damaged. Nothing was written; restore it from a backup.")
+        case .newerSchema(let path):
+            pick(language, vi: "Cơ sở dữ liệu \(path) do phiên bản sotay-hub mới hơn tạo ra. Hãy cập nhật sotay-hub.",
+                 en: "The database \(path) was made by a newer sotay-hub. Please update sotay-hub.")
+        case .diskFull:
+            pick(language, vi: "Máy chủ hết chỗ trống trên đĩa. Giải phóng chỗ rồi thử lại; dữ liệu đã có vẫn còn.",
+                 en: "The hub's disk is full. Free some space and try again; existing data is kept.")
+        case .busy:
+            pick(language, vi: "Cơ sở dữ liệu đang bận. Thử lại sau giây lát.", en: "The database is busy. Try again in a moment.")
+        case .keyUnreadable(let path):
+            pick(language, vi: "Không đọc được khóa ký của máy chủ \(path). Khôi phục tệp này từ bản sao lưu; không tạo khóa mới, vì biên nhận cũ sẽ không kiểm tra được.",
+                 en: "Cannot read the hub's signing key \(path). Restore it from a backup; do not make a new one, or old receipts cannot be checked.")
+        case .volunteerNotFound(let key):
+            pick(language, vi: "Không có tình nguyện viên \"\(key)\". Xem danh sách: sotay-hub volunteers list",
+                 en: "There is no volunteer \"\(key)\". See the list: sotay-hub volunteers list")
+        case .ambiguousVolunteer(let key):
+            pick(language, vi: "Có nhiều tình nguyện viên tên \"\(key)\". Dùng mã số trong: sotay-hub volunteers list",
+                 en: "Several volunteers are named \"\(key)\". Use the number from: sotay-hub volunteers list")
+        case .deviceNotFound(let key):
+            pick(language, vi: "Không có máy nào mã \"\(key)\". Xem danh sách: sotay-hub devices list",
+                 en: "There is no device \"\(key)\". See the list: sotay-hub devices list")
+        case .dossierNotFound(let key):
+            pick(language, vi: "Không có hồ sơ nào mã \"\(key)\". Xem danh sách: sotay-hub dossiers list",
+                 en: "There is no dossier \"\(key)\". See the list: sotay-hub dossiers list")
+        case .ambiguousDossier(let key, let matches):
+            pick(language, vi: "Có \(matches) hồ sơ bắt đầu bằng \"\(key)\". Gõ thêm vài ký tự.", en: "\(matches) dossiers start with \"\(key)\". Type a few more characters.")
+        case .reasonRequired(let status):
+            pick(language, vi: "Trạng thái \"\(status.rawValue)\" cần lý do để tình nguyện viên báo lại người dân: thêm --reason \"…\"",
+                 en: "Status \"\(status.rawValue)\" needs a reason the volunteer can pass on: add --reason \"…\"")
+        case .invalidText(let field):
+            pick(language, vi: "\(field) phải có từ 1 đến 200 ký tự.", en: "\(field) must be 1 to 200 characters.")
+        case .tlsUnreadable(let certificate, let key):
+            pick(language, vi: "Không đọc được chứng chỉ TLS \(certificate) hoặc khóa \(key) (cần tệp PEM). Kiểm tra đường dẫn và quyền đọc.",
+                 en: "Cannot read the TLS certificate \(certificate) or key \(key) (PEM files). Check the paths and read permission.")
+        case .unexpected(let detail):
+            pick(language, vi: "Lỗi cơ sở dữ liệu (\(detail)). Dữ liệu đã lưu vẫn còn.", en: "Database error (\(detail)). Saved data is kept.")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Counts failures per client address in a sliding window; too many, and the address waits.
+actor RateLimiter {
+    private let limit: Int
+    private let window: TimeInterval
+    private var failures: [String: [Date]] = [:]
+
+    init(limit: Int, window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Seconds the address must wait before trying again, or nil when it may go ahead.
+    func retryAfter(_ address: String, now: Date = Date()) -> Int? {
+        let recent = prune(address, now: now)
+        guard recent.count >= limit, let oldest = recent.first else { return nil }
+        return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
+    }
+
+    func recordFailure(_ address: String, now: Date = Date()) {
+        var recent = prune(address, now: now)
+        recent.append(now)
+        failures[address] = recent
+        if failures.count > 10_000 { failures = failures.filter { !$0.value.isEmpty } }
+    }
+
+    private func prune(_ address: String, now: Date) -> [Date] {
+        let recent = (failures[address] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[address] = recent.isEmpty ? nil : recent
+        return recent
+    }
+}

@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+import SoTayWire
+
+/// Enrolment codes, device tokens and their hashes.
+public enum Secrets {
+    /// No 0/O, 1/I/L: a code is read aloud over the phone or across the desk.
+    static let codeAlphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+    /// A one-time enrolment code such as `K7PX-3MQA` (8 symbols of 31, about 40 bits).
+    static func newEnrollCode() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let symbols = (0..<8).map { _ in codeAlphabet[Int.random(in: 0..<codeAlphabet.count, using: &generator)] }
+        return String(symbols[0..<4]) + "-" + String(symbols[4..<8])
+    }
+
+    /// The code as typed, uppercased, without spaces or dashes.
+    static func normalizedCode(_ code: String) -> String {
+        String(code.uppercased().filter { $0.isLetter || $0.isNumber })
+    }
+
+    /// A 256-bit random bearer token.
+    static func newToken() -> String {
+        let key = SymmetricKey(size: .bits256)
+        let bytes = key.withUnsafeBytes { Data($0) }
+        return "sotay_" + bytes.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A short device id, easy to read in `devices list`.
+    static func newDeviceID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "dev-" + String((0..<8).map { _ in codeAlphabet[Int.random(in: 0..<codeAlphabet.count, using: &generator)] }).lowercased()
+    }
+
+    static func hash(_ secret: String) -> String {
+        Hashes.sha256Hex(Data(secret.utf8))
+    }
+}

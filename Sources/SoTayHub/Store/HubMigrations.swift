@@ -1,0 +1,100 @@
+import GRDB
+
+/// The hub's schema. A landed migration is never edited: a change is a new migration.
+enum HubMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-hub") { db in
+            try db.execute(sql: """
+                CREATE TABLE volunteer (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    village TEXT NOT NULL,
+                    commune TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+
+                -- One-time enrolment codes, kept only as hashes.
+                CREATE TABLE enrollCode (
+                    codeHash TEXT PRIMARY KEY,
+                    volunteerId INTEGER NOT NULL REFERENCES volunteer(id),
+                    createdAt DATETIME NOT NULL,
+                    expiresAt DATETIME NOT NULL,
+                    usedAt DATETIME,
+                    deviceId TEXT
+                ) WITHOUT ROWID;
+
+                -- Enrolled laptops. The bearer token is kept only as its SHA-256.
+                CREATE TABLE device (
+                    id TEXT PRIMARY KEY,
+                    volunteerId INTEGER NOT NULL REFERENCES volunteer(id),
+                    name TEXT NOT NULL,
+                    tokenHash TEXT NOT NULL UNIQUE,
+                    enrolledAt DATETIME NOT NULL,
+                    revokedAt DATETIME,
+                    lastSeenAt DATETIME
+                ) WITHOUT ROWID;
+
+                -- A dossier as the commune sees it: the hub owns the status.
+                CREATE TABLE dossier (
+                    id TEXT PRIMARY KEY,
+                    volunteerId INTEGER NOT NULL REFERENCES volunteer(id),
+                    procedureId TEXT NOT NULL,
+                    village TEXT NOT NULL,
+                    commune TEXT NOT NULL,
+                    residentName TEXT,
+                    status TEXT NOT NULL,
+                    reason TEXT,
+                    portalCode TEXT,
+                    latestRevision INTEGER NOT NULL,
+                    receivedAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX dossier_on_volunteerId ON dossier(volunteerId);
+                CREATE INDEX dossier_on_status ON dossier(status, updatedAt);
+
+                -- Every revision ever received, exactly as it arrived: supplements sit beside
+                -- the original, nothing is overwritten.
+                CREATE TABLE dossierRevision (
+                    dossierId TEXT NOT NULL REFERENCES dossier(id),
+                    revision INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    deviceId TEXT NOT NULL,
+                    contentSHA256 TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    receivedAt TEXT NOT NULL, -- the exact text signed in the receipt
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (dossierId, revision)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE activity (
+                    id TEXT PRIMARY KEY,
+                    volunteerId INTEGER NOT NULL REFERENCES volunteer(id),
+                    deviceId TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    occurredAt DATETIME NOT NULL,
+                    village TEXT NOT NULL,
+                    procedureId TEXT,
+                    body TEXT NOT NULL,
+                    receivedAt DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX activity_on_occurredAt ON activity(occurredAt);
+
+                -- The change feed: status changes for one volunteer, announcements for all
+                -- (volunteerId NULL). seq is the cursor.
+                CREATE TABLE change (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    volunteerId INTEGER REFERENCES volunteer(id),
+                    kind TEXT NOT NULL,
+                    dossierId TEXT,
+                    status TEXT,
+                    reason TEXT,
+                    portalCode TEXT,
+                    message TEXT,
+                    at DATETIME NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import SoTayWire
+
+/// The device's view of the hub: what the routes call.
+extension HubStore {
+    /// Exchanges a one-time code for a device; the caller made the token and passes its hash.
+    func enroll(code: String, deviceName: String, tokenHash: String, now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
+        let codeHash = Secrets.hash(Secrets.normalizedCode(code))
+        return try await writer.write { db in
+            guard var record = try EnrollCodeRecord.fetchOne(db, key: codeHash), record.usedAt == nil, record.expiresAt > now,
+                  let volunteer = try HubVolunteer.fetchOne(db, key: record.volunteerId)
+            else {
+                throw Refusal(403, .invalidCode, "This enrolment code is wrong, already used or expired. Ask the commune admin for a new one.")
+            }
+            let device = HubDevice(id: Secrets.newDeviceID(), volunteerId: volunteer.id ?? 0, name: deviceName, tokenHash: tokenHash,
+                                   enrolledAt: now, revokedAt: nil, lastSeenAt: now)
+            try device.insert(db)
+            record.usedAt = now
+            record.deviceId = device.id
+            try record.update(db)
+            return (device, volunteer)
+        }
+    }
+
+    /// The active device a token belongs to. Looked up by the token's hash, so the comparison
+    /// never touches the secret itself.
+    func device(tokenHash: String) async throws -> HubDevice? {
+        try await writer.read { db in
+            try HubDevice.filter(HubDevice.Columns.tokenHash == tokenHash).fetchOne(db)
+        }.flatMap { $0.revokedAt == nil ? $0 : nil }
+    }
+
+    /// Stores one revision of a dossier, or answers a resend the same way as the first time.
+    /// Returns the reply and whether something new was stored.
+    func putDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date = Date()) async throws -> (DossierAccepted, created: Bool) {
+        let hash = Hashes.sha256Hex(Data(body.utf8))
+        let key = signingKey
+        return try await writer.write { db in
+            let existing = try HubDossier.fetchOne(db, key: upload.id)
+            if let existing, existing.volunteerId != device.volunteerId {
+                throw Refusal(403, .forbidden, "This dossier belongs to another volunteer.")
+            }
+            let stored = try HubRevision.fetchOne(db, key: ["dossierId": upload.id, "revision": upload.revision])
+            switch RevisionRule.decide(revision: upload.revision, contentSHA256: hash, stored: stored?.contentSHA256, latest: existing?.latestRevision) {
+            case .repeated:
+                guard let stored, let existing else { throw Refusal.notFound }
+                let receipt = Receipt(dossierId: stored.dossierId, revision: stored.revision, volunteerId: String(existing.volunteerId),
+                                      contentSHA256: stored.contentSHA256, receivedAt: stored.receivedAt, hubKeyId: key.keyID, signature: stored.signature)
+                return (DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: stored.kind, status: existing.status, receipt: receipt), false)
+            case .conflict:
+                throw Refusal(409, .revisionConflict, "Revision \(upload.revision) is already stored with different content. Send the change as a new revision.")
+            case .stale(let latest):
+                throw Refusal(409, .staleRevision, "Revision \(upload.revision) is older than the hub's latest (\(latest)). Nothing was stored.")
+            case .store(let kind):
+                let receivedAt = WireDate.truncated(now)
+                let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
+                                              contentSHA256: hash, receivedAt: receivedAt)
+                var dossier = existing ?? HubDossier(
+                    id: upload.id, volunteerId: device.volunteerId, procedureId: upload.procedureId, village: upload.village,
+                    commune: upload.commune, residentName: nil, status: .received, reason: nil, portalCode: nil,
+                    latestRevision: upload.revision, receivedAt: receivedAt, updatedAt: receivedAt)
+                dossier.procedureId = upload.procedureId
+                dossier.village = upload.village
+                dossier.commune = upload.commune
+                if case .text(let name) = upload.answers["resident_name"] { dossier.residentName = name }
+                dossier.latestRevision = upload.revision
+                dossier.updatedAt = receivedAt
+                if kind == .supplement && dossier.status == .needsSupplement {
+                    // The supplement the officer asked for arrived: back in the officer's queue.
+                    dossier.status = .received
+                    dossier.reason = nil
+                    var change = ChangeRecord(seq: nil, volunteerId: device.volunteerId, kind: .status, dossierId: dossier.id, status: .received,
+                                              reason: nil, portalCode: dossier.portalCode, message: nil, at: receivedAt)
+                    try change.insert(db)
+                }
+                try dossier.save(db)
+                try HubRevision(dossierId: upload.id, revision: upload.revision, kind: kind, deviceId: device.id, contentSHA256: hash,
+                                body: body, receivedAt: receipt.receivedAt, signature: receipt.signature).insert(db)
+                return (DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: dossier.status, receipt: receipt), true)
+            }
+        }
+    }
+
+    /// Where a dossier stands, for the device that owns it.
+    func dossierState(_ id: String, device: HubDevice) async throws -> DossierState {
+        let keyID = signingKey.keyID
+        return try await writer.read { db in
+            guard let dossier = try HubDossier.fetchOne(db, key: id), dossier.volunteerId == device.volunteerId else { throw Refusal.notFound }
+            let revisions = try HubRevision.filter(HubRevision.Columns.dossierId == id).order(HubRevision.Columns.revision).fetchAll(db)
+            return DossierState(dossierId: id, status: dossier.status, reason: dossier.reason, portalCode: dossier.portalCode,
+                                revisions: revisions.map {
+                                    Receipt(dossierId: id, revision: $0.revision, volunteerId: String(dossier.volunteerId), contentSHA256: $0.contentSHA256,
+                                            receivedAt: $0.receivedAt, hubKeyId: keyID, signature: $0.signature)
+                                })
+        }
+    }
+
+    /// Stores a batch of activities, all or nothing; ids already stored count as duplicates.
+    func postActivities(_ batch: ActivityBatch, device: HubDevice, now: Date = Date()) async throws -> ActivityBatchReply {
+        let encoder = WireProtocol.encoder()
+        let rows = try batch.activities.map { activity in
+            HubActivityRecord(id: activity.id, volunteerId: device.volunteerId, deviceId: device.id, kind: activity.kind,
+                              occurredAt: activity.occurredAt, village: activity.village, procedureId: activity.procedureId,
+                              body: String(decoding: try encoder.encode(activity), as: UTF8.self), receivedAt: now)
+        }
+        return try await writer.write { db in
+            var accepted = 0
+            var duplicates = 0
+            for row in rows {
+                if let owner = try Int64.fetchOne(db, sql: "SELECT volunteerId FROM activity WHERE id = ?", arguments: [row.id]) {
+                    guard owner == device.volunteerId else { throw Refusal(403, .forbidden, "Activity \(row.id) belongs to another volunteer; nothing was stored.") }
+                    duplicates += 1
+                    continue
+                }
+                try row.insert(db)
+                accepted += 1
+            }
+            return ActivityBatchReply(accepted: accepted, duplicates: duplicates)
+        }
+    }
+
+    /// The volunteer's changes after `cursor`: one indexed range read, whatever the history.
+    func changes(after cursor: Int64, limit: Int, device: HubDevice, now: Date = Date()) async throws -> ChangesPage {
+        try await writer.write { db in
+            // Seen now: the admin's `devices list` shows when each laptop last synced.
+            try db.execute(sql: "UPDATE device SET lastSeenAt = ? WHERE id = ?", arguments: [now, device.id])
+            let rows = try ChangeRecord.fetchAll(db, sql: """
+                SELECT * FROM change WHERE seq > ? AND (volunteerId = ? OR volunteerId IS NULL) ORDER BY seq LIMIT ?
+                """, arguments: [cursor, device.volunteerId, limit + 1])
+            let page = rows.prefix(limit)
+            let next = page.last?.seq ?? cursor
+            return ChangesPage(changes: page.map(\.change), cursor: String(next), more: rows.count > limit)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import SoTayWire
+
+/// The hub's own store: one SQLite file (WAL) in the data folder, beside its signing key.
+///
+/// The server and the admin commands open the same folder at the same time; SQLite's locking
+/// and a busy timeout make that safe, and every change is one transaction.
+public struct HubStore: Sendable {
+    public let directory: URL
+    public let databaseURL: URL
+    public let signingKey: HubSigningKey
+    let writer: DatabasePool
+
+    public static func open(directory: URL) throws(HubError) -> HubStore {
+        let fileManager = FileManager.default
+        do {
+            try fileManager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .cannotCreateFolder(path: directory.path)
+        }
+        let databaseURL = directory.appending(path: "hub.sqlite")
+        if !fileManager.fileExists(atPath: databaseURL.path) {
+            _ = fileManager.createFile(atPath: databaseURL.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        let key = try HubSigningKey.loadOrCreate(in: directory)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: databaseURL.path, configuration: configuration)
+            let migrator = HubMigrations.migrator
+            if try pool.read(migrator.hasBeenSuperseded) { throw HubError.newerSchema(path: databaseURL.path) }
+            try migrator.migrate(pool)
+            return HubStore(directory: directory, databaseURL: databaseURL, signingKey: key, writer: pool)
+        } catch {
+            throw translate(error, path: databaseURL.path)
+        }
+    }
+
+    static func translate(_ error: any Error, path: String) -> HubError {
+        if let error = error as? HubError { return error }
+        guard let error = error as? DatabaseError else { return .unexpected(String(describing: type(of: error))) }
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
+        case .SQLITE_FULL: return .diskFull
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY: return .cannotOpen(path: path)
+        default: return .unexpected("SQLite \(error.resultCode.rawValue)")
+        }
+    }
+
+    func write<T>(_ updates: (Database) throws -> T) throws(HubError) -> T {
+        do {
+            return try writer.write(updates)
+        } catch {
+            throw Self.translate(error, path: databaseURL.path)
+        }
+    }
+
+    func read<T>(_ value: (Database) throws -> T) throws(HubError) -> T {
+        do {
+            return try writer.read(value)
+        } catch {
+            throw Self.translate(error, path: databaseURL.path)
+        }
+    }
+}

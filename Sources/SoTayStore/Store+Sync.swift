@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+import SoTayCore
+
+// MARK: - The hub link
+
+extension Store {
+    public func hubLink() throws(StoreError) -> HubLink? {
+        try read { db in try HubLink.fetchOne(db) }
+    }
+
+    /// Enrolment: replaces any earlier link (a new hub, or the same one after a revoke).
+    /// The cursor starts again, since the change feed is the new device's.
+    public func saveHubLink(_ link: HubLink) throws(StoreError) {
+        try write { db in
+            try HubLink.deleteAll(db)
+            try link.insert(db)
+        }
+    }
+
+    public func updateHubLink(_ change: @escaping @Sendable (inout HubLink) -> Void) throws(StoreError) {
+        try write { db in
+            guard var link = try HubLink.fetchOne(db) else { return }
+            change(&link)
+            try link.update(db)
+        }
+    }
+}
+
+// MARK: - Marking ready: the outbox row is written with the change
+
+extension Store {
+    public enum ReadyOutcome: Sendable, Hashable {
+        /// Queued as this revision.
+        case queued(revision: Int)
+        /// Already queued or sent with exactly this content: nothing to do.
+        case unchanged(revision: Int)
+    }
+
+    /// Marks a dossier ready to send and queues it, in one transaction. `payload` builds the
+    /// exact request body for a revision from the dossier and its answers; it runs inside the
+    /// transaction, so what is sent is what was on disk when the volunteer said "ready".
+    ///
+    /// A revision queued but never tried is replaced in place (no one has seen it); once a
+    /// revision may have reached the hub, a change is a new revision (a supplement).
+    public func markReady(_ dossierID: String, now: Date = Date(),
+                          payload: (DossierRecord, Answers, Int) throws -> Data) throws(StoreError) -> ReadyOutcome {
+        try write { db in
+            guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
+            if dossier.revision > 0 && !dossier.changedSinceReady {
+                return .unchanged(revision: dossier.revision)
+            }
+            let answers = try Self.answers(of: dossier, db: db)
+            let untried = try OutboxItem
+                .filter(OutboxItem.Columns.kind == OutboxItem.Kind.dossier.rawValue && OutboxItem.Columns.itemId == dossierID)
+                .filter(sql: "attempts = 0 AND parkedAt IS NULL AND revision = ?", arguments: [dossier.revision])
+                .fetchOne(db)
+            let revision = untried == nil ? dossier.revision + 1 : dossier.revision
+            dossier.revision = revision
+            dossier.readyAt = max(now, dossier.updatedAt)
+            dossier.status = "ready"
+            let body = try payload(dossier, answers, revision)
+            if var untried {
+                untried.payload = body
+                untried.createdAt = now
+                try untried.update(db)
+            } else {
+                var item = OutboxItem(id: nil, kind: .dossier, itemId: dossierID, revision: revision, payload: body, createdAt: now,
+                                      attempts: 0, lastError: nil, parkedAt: nil, parkedReason: nil)
+                try item.insert(db)
+            }
+            try dossier.update(db)
+            return .queued(revision: revision)
+        }
+    }
+
+    /// Writes an activity and queues it for the hub, in one transaction.
+    public func logActivity(_ activity: ActivityRecord) throws(StoreError) {
+        try write { db in
+            try activity.insert(db)
+            var item = OutboxItem(id: nil, kind: .activity, itemId: activity.id, revision: 0, payload: nil, createdAt: activity.createdAt,
+                                  attempts: 0, lastError: nil, parkedAt: nil, parkedReason: nil)
+            try item.insert(db)
+        }
+    }
+}
+
+// MARK: - Draining the outbox
+
+extension Store {
+    /// Items waiting to go, oldest first; parked ones are left out.
+    public func outbox(kind: OutboxItem.Kind? = nil, limit: Int? = nil) throws(StoreError) -> [OutboxItem] {
+        try read { db in
+            var request = OutboxItem.filter(OutboxItem.Columns.parkedAt == nil).order(Column("id"))
+            if let kind { request = request.filter(OutboxItem.Columns.kind == kind.rawValue) }
+            if let limit { request = request.limit(limit) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func activities(ids: [String]) throws(StoreError) -> [ActivityRecord] {
+        try read { db in try ActivityRecord.fetchAll(db, keys: ids) }
+    }
+
+    /// Counts an attempt before the request goes out, so that a revision that may have reached
+    /// the hub is never replaced in place afterwards.
+    public func noteAttempt(_ itemIDs: [Int64]) throws(StoreError) {
+        _ = try write { db in
+            try OutboxItem.filter(keys: itemIDs).updateAll(db, Column("attempts") += 1)
+        }
+    }
+
+    public func noteFailure(_ itemID: Int64, error: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE outbox SET lastError = ? WHERE id = ?", arguments: [error, itemID])
+        }
+    }
+
+    /// The hub refused an item for good: set it aside with the reason, so the rest can go.
+    public func park(_ itemIDs: [Int64], reason: String, now: Date = Date()) throws(StoreError) {
+        _ = try write { db in
+            try OutboxItem.filter(keys: itemIDs).updateAll(db, Column("parkedAt").set(to: now), Column("parkedReason").set(to: reason))
+        }
+    }
+
+    /// Puts parked items back in line (after the volunteer fixed the cause).
+    public func unpark() throws(StoreError) -> Int {
+        try write { db in
+            try OutboxItem.filter(OutboxItem.Columns.parkedAt != nil).updateAll(db, Column("parkedAt").set(to: nil), Column("parkedReason").set(to: nil))
+        }
+    }
+
+    /// The hub accepted a dossier revision: keep the receipt, drop the outbox row, note the
+    /// status — one transaction, so a crash either keeps the row (and resends) or has it all.
+    public func completeDossier(_ itemID: Int64, receipt: ReceiptRecord, hubStatus: String, now: Date = Date()) throws(StoreError) {
+        try write { db in
+            try receipt.save(db)
+            _ = try OutboxItem.deleteOne(db, key: itemID)
+            guard var dossier = try DossierRecord.fetchOne(db, key: receipt.dossierId) else { return }
+            dossier.sentRevision = max(dossier.sentRevision, receipt.revision)
+            if dossier.status == "ready" && dossier.sentRevision >= dossier.revision { dossier.status = "sent" }
+            if dossier.hubStatus == nil || receipt.revision >= dossier.sentRevision {
+                dossier.hubStatus = hubStatus
+                dossier.hubStatusAt = dossier.hubStatusAt ?? now
+            }
+            try dossier.update(db)
+        }
+    }
+
+    public func completeActivities(_ itemIDs: [Int64]) throws(StoreError) {
+        try write { db in _ = try OutboxItem.deleteAll(db, keys: itemIDs) }
+    }
+}
+
+// MARK: - Applying the change feed
+
+extension Store {
+    /// Applies one page of the change feed and moves the cursor, in one transaction.
+    public func apply(_ changes: [PulledChange], cursor: String, now: Date = Date()) throws(StoreError) {
+        try write { db in
+            for change in changes {
+                switch change {
+                case .status(let dossierID, let status, let reason, let portalCode, let at):
+                    try db.execute(sql: """
+                        UPDATE dossier SET hubStatus = ?, hubReason = ?, portalCode = COALESCE(?, portalCode), hubStatusAt = ?
+                        WHERE id = ?
+                        """, arguments: [status, reason, portalCode, at, dossierID])
+                case .announcement(let message, let at):
+                    var record = AnnouncementRecord(message: message, at: at, receivedAt: now)
+                    try record.insert(db)
+                }
+            }
+            try db.execute(sql: "UPDATE hubLink SET cursor = ?, lastPulledCount = lastPulledCount + ?", arguments: [cursor, changes.count])
+        }
+    }
+
+    public func receipts(of dossierID: String) throws(StoreError) -> [ReceiptRecord] {
+        try read { db in try ReceiptRecord.filter(Column("dossierId") == dossierID).order(Column("revision")).fetchAll(db) }
+    }
+
+    /// What `sotay status` and the home menu show.
+    public func syncSummary(announcements limit: Int = 3) throws(StoreError) -> SyncSummary {
+        try read { db in
+            let counts = try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM outbox WHERE parkedAt IS NULL GROUP BY kind")
+            var dossiers = 0
+            var activities = 0
+            for row in counts {
+                if row["kind"] == OutboxItem.Kind.dossier.rawValue { dossiers = row["n"] } else { activities = row["n"] }
+            }
+            return SyncSummary(
+                link: try HubLink.fetchOne(db),
+                pendingDossiers: dossiers, pendingActivities: activities,
+                parked: try OutboxItem.filter(OutboxItem.Columns.parkedAt != nil).order(Column("id")).fetchAll(db),
+                followUps: try DossierRecord.filter(sql: "hubStatus = 'needs-supplement'").order(Column("hubStatusAt").desc).fetchAll(db),
+                announcements: try AnnouncementRecord.order(Column("id").desc).limit(limit).fetchAll(db))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SoTayWire
+
+/// The one HTTP transport of the client: URLSession (libcurl on Linux), JSON in and out.
+///
+/// Every reply must carry the protocol header and decode as the protocol says; anything else
+/// (a Wi-Fi login page answering 200, a proxy's error page) is `notTheHub`, never success.
+public struct HubClient: Sendable {
+    public let address: HubAddress
+    let token: String?
+    let session: URLSession
+
+    public init(address: HubAddress, token: String?, timeout: TimeInterval = 20) {
+        self.address = address
+        self.token = token
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout * 3
+        configuration.urlCache = nil
+        configuration.httpCookieStorage = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        self.session = URLSession(configuration: configuration)
+    }
+
+    public func health() async throws(SyncError) -> HealthReply {
+        try await send("GET", "/v1/health", as: HealthReply.self)
+    }
+
+    public func enroll(_ request: EnrollRequest) async throws(SyncError) -> EnrollReply {
+        try await send("POST", "/v1/enroll", body: encode(request), as: EnrollReply.self)
+    }
+
+    public func putDossier(_ id: String, payload: Data) async throws(SyncError) -> DossierAccepted {
+        try await send("PUT", "/v1/dossiers/\(id)", body: payload, as: DossierAccepted.self)
+    }
+
+    public func postActivities(_ batch: ActivityBatch) async throws(SyncError) -> ActivityBatchReply {
+        try await send("POST", "/v1/activities", body: encode(batch), as: ActivityBatchReply.self)
+    }
+
+    public func changes(since cursor: String) async throws(SyncError) -> ChangesPage {
+        let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "0"
+        return try await send("GET", "/v1/changes?since=\(escaped)", as: ChangesPage.self)
+    }
+
+    private func encode(_ value: some Encodable) throws(SyncError) -> Data {
+        do {
+            return try WireProtocol.encoder().encode(value)
+        } catch {
+            throw .invalidAddress(address.description)
+        }
+    }
+
+    private func send<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, as type: T.Type) async throws(SyncError) -> T {
+        guard let url = URL(string: address.url.absoluteString + path) else { throw .invalidAddress(address.description) }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue("sotay/1", forHTTPHeaderField: "User-Agent")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch let error as URLError where error.code == .timedOut {
+            throw .timedOut(host: address.host)
+        } catch {
+            throw .unreachable(host: address.host)
+        }
+        guard let http = response as? HTTPURLResponse else { throw .notTheHub(host: address.host, status: 0) }
+        guard http.value(forHTTPHeaderField: WireProtocol.header) == WireProtocol.version else {
+            throw .notTheHub(host: address.host, status: http.statusCode)
+        }
+        let decoder = WireProtocol.decoder()
+        guard (200..<300).contains(http.statusCode) else {
+            let body = try? decoder.decode(ErrorBody.self, from: data)
+            switch http.statusCode {
+            case 401: throw .unauthorized
+            case 429: throw .rateLimited(retryAfter: http.value(forHTTPHeaderField: "Retry-After").flatMap(Int.init))
+            case 500...: throw .hubFailed(status: http.statusCode)
+            default:
+                guard let body else { throw .notTheHub(host: address.host, status: http.statusCode) }
+                throw .refused(status: http.statusCode, body: body)
+            }
+        }
+        do {
+            return try decoder.decode(type, from: data)
+        } catch {
+            throw .notTheHub(host: address.host, status: http.statusCode)
+        }
+    }
+}

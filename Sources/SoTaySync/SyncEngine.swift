@@ -1,0 +1,227 @@
+import Foundation
+import SoTayCore
+import SoTayStore
+import SoTayWire
+
+/// What a sync did, for the progress line, `sotay status` and the tests.
+public struct SyncReport: Sendable, Hashable {
+    public var sentDossiers = 0
+    public var supplements = 0
+    public var sentActivities = 0
+    public var parked: [(id: String, reason: String)] = []
+    public var pulledChanges = 0
+    public var requests = 0
+    public var bytesSent = 0
+
+    public static func == (lhs: SyncReport, rhs: SyncReport) -> Bool {
+        lhs.sentDossiers == rhs.sentDossiers && lhs.sentActivities == rhs.sentActivities && lhs.pulledChanges == rhs.pulledChanges
+            && lhs.requests == rhs.requests && lhs.bytesSent == rhs.bytesSent && lhs.parked.map(\.id) == rhs.parked.map(\.id)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sentDossiers)
+        hasher.combine(requests)
+    }
+}
+
+/// One event of a running sync, for whoever shows progress.
+public enum SyncEvent: Sendable {
+    /// About to send: how many items and bytes wait.
+    case starting(items: Int, bytes: Int)
+    case sentDossier(id: String, revision: Int, kind: RevisionKind, bytes: Int)
+    case sentActivities(count: Int, bytes: Int)
+    case parked(id: String, reason: String)
+    case retrying(afterMilliseconds: Int, reason: SyncError)
+    case pulled(count: Int)
+}
+
+/// Drains the outbox in order, then pulls the change feed. Safe to stop at any point: an item
+/// leaves the outbox only in the transaction that stores the hub's receipt, and a resend of
+/// the same revision is answered the same way, so the next sync finishes the job.
+public struct SyncEngine: Sendable {
+    public let store: Store
+    public let client: HubClient
+    public let hubKey: String
+    public var retry: RetryPolicy
+    public var activityBatchSize: Int
+
+    public init(store: Store, client: HubClient, hubKey: String, retry: RetryPolicy = RetryPolicy(), activityBatchSize: Int = 200) {
+        self.store = store
+        self.client = client
+        self.hubKey = hubKey
+        self.retry = retry
+        self.activityBatchSize = activityBatchSize
+    }
+
+    /// Opens the engine for the hub this laptop is enrolled with (or `address` instead).
+    public static func enrolled(store: Store, address: HubAddress? = nil) throws(SyncError) -> SyncEngine {
+        let link: HubLink?
+        do { link = try store.hubLink() } catch { throw .store(error) }
+        guard let link else { throw .notEnrolled }
+        let target: HubAddress
+        if let address { target = address } else { target = try HubAddress(link.url, allowInsecure: link.allowInsecure) }
+        return SyncEngine(store: store, client: HubClient(address: target, token: link.token), hubKey: link.hubKey)
+    }
+
+    public func run(progress: @Sendable (SyncEvent) -> Void = { _ in }) async throws(SyncError) -> SyncReport {
+        var report = SyncReport()
+        var retry = self.retry
+        do {
+            try noteAttemptTime()
+            try await sendDossiers(&report, &retry, progress)
+            try await sendActivities(&report, &retry, progress)
+            try await pullChanges(&report, &retry, progress)
+            try store.updateHubLink { link in
+                link.lastSyncAt = Date()
+                link.lastError = nil
+            }
+        } catch let error as SyncError {
+            try? store.updateHubLink { link in link.lastError = error.message(.vi) }
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .unreachable(host: client.address.host)
+        }
+        return report
+    }
+
+    private func noteAttemptTime() throws {
+        try store.updateHubLink { link in link.lastAttemptAt = Date() }
+    }
+
+    /// Runs `request`, retrying transient failures with backoff; other failures go up.
+    private func withRetry<T>(_ retry: inout RetryPolicy, _ report: inout SyncReport, _ progress: @Sendable (SyncEvent) -> Void,
+                              _ request: () async throws(SyncError) -> T) async throws -> T {
+        while true {
+            report.requests += 1
+            let result: Result<T, SyncError>
+            do {
+                result = .success(try await request())
+            } catch {
+                result = .failure(error)
+            }
+            switch result {
+            case .success(let value):
+                retry.succeeded()
+                return value
+            case .failure(let error):
+                guard error.isTransient else { throw error }
+                switch retry.failed(jitter: Double.random(in: 0..<1)) {
+                case .giveUp:
+                    throw error
+                case .retry(let milliseconds):
+                    progress(.retrying(afterMilliseconds: milliseconds, reason: error))
+                    try await Task.sleep(for: .milliseconds(milliseconds))
+                }
+            }
+        }
+    }
+
+    private func sendDossiers(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
+        let items = try store.outbox(kind: .dossier)
+        let activities = try store.outbox(kind: .activity).count
+        progress(.starting(items: items.count + activities, bytes: items.reduce(0) { $0 + ($1.payload?.count ?? 0) }))
+        for item in items {
+            guard let id = item.id, let payload = item.payload else { continue }
+            try store.noteAttempt([id])
+            do {
+                let accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+                    try await client.putDossier(item.itemId, payload: payload)
+                }
+                guard accepted.receipt.isSigned(by: hubKey), accepted.receipt.contentSHA256 == Hashes.sha256Hex(payload),
+                      accepted.dossierId == item.itemId, accepted.revision == item.revision
+                else { throw SyncError.badReceipt(dossier: item.itemId) }
+                try store.completeDossier(id, receipt: ReceiptRecord(accepted.receipt, kind: accepted.kind), hubStatus: accepted.status.rawValue)
+                report.sentDossiers += 1
+                if accepted.kind == .supplement { report.supplements += 1 }
+                report.bytesSent += payload.count
+                progress(.sentDossier(id: item.itemId, revision: item.revision, kind: accepted.kind, bytes: payload.count))
+            } catch SyncError.refused(let status, let body) {
+                let reason = "\(status) \(body.error.rawValue): \(body.message)" + (body.fields.map { " " + $0.map { "\($0.field) \($0.problem)" }.joined(separator: "; ") } ?? "")
+                try store.park([id], reason: reason)
+                report.parked.append((item.itemId, reason))
+                progress(.parked(id: item.itemId, reason: reason))
+            } catch let error as SyncError {
+                try? store.noteFailure(id, error: error.message(.en))
+                throw error
+            }
+        }
+    }
+
+    private func sendActivities(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
+        while true {
+            let items = try store.outbox(kind: .activity, limit: activityBatchSize)
+            guard !items.isEmpty else { return }
+            let sent = try await sendActivityBatch(items, &report, &retry, progress)
+            // A batch the hub refused was split and its bad items parked: go on with the rest.
+            if sent == 0 && items.count == 1 { continue }
+        }
+    }
+
+    /// Sends a batch; when the hub refuses it as invalid, sends the halves apart, so that one
+    /// bad activity is parked and the good ones still go.
+    @discardableResult
+    private func sendActivityBatch(_ items: [OutboxItem], _ report: inout SyncReport, _ retry: inout RetryPolicy,
+                                   _ progress: @Sendable (SyncEvent) -> Void) async throws -> Int {
+        let ids = items.compactMap(\.id)
+        let records = Dictionary(uniqueKeysWithValues: try store.activities(ids: items.map(\.itemId)).map { ($0.id, $0) })
+        let uploads = items.compactMap { records[$0.itemId].map(ActivityUpload.init) }
+        try store.noteAttempt(ids)
+        do {
+            let batch = ActivityBatch(activities: uploads)
+            let bytes = (try? WireProtocol.encoder().encode(batch).count) ?? 0
+            _ = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+                try await client.postActivities(batch)
+            }
+            try store.completeActivities(ids)
+            report.sentActivities += items.count
+            report.bytesSent += bytes
+            progress(.sentActivities(count: items.count, bytes: bytes))
+            return items.count
+        } catch SyncError.refused(let status, let body) {
+            guard items.count > 1 else {
+                let reason = "\(status) \(body.error.rawValue): \(body.message)" + (body.fields.map { " " + $0.map { "\($0.field) \($0.problem)" }.joined(separator: "; ") } ?? "")
+                try store.park(ids, reason: reason)
+                report.parked.append((items[0].itemId, reason))
+                progress(.parked(id: items[0].itemId, reason: reason))
+                return 0
+            }
+            let middle = items.count / 2
+            let first = try await sendActivityBatch(Array(items[..<middle]), &report, &retry, progress)
+            return try await first + sendActivityBatch(Array(items[middle...]), &report, &retry, progress)
+        }
+    }
+
+    private func pullChanges(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
+        var cursor = try store.hubLink()?.cursor ?? "0"
+        while true {
+            let since = cursor
+            let page = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+                try await client.changes(since: since)
+            }
+            let pulled: [PulledChange] = page.changes.compactMap { change in
+                switch change.kind {
+                case .status:
+                    guard let id = change.dossierId, let status = change.status else { return nil }
+                    return .status(dossierID: id, status: status.rawValue, reason: change.reason, portalCode: change.portalCode, at: change.at)
+                case .announcement:
+                    return change.message.map { .announcement(message: $0, at: change.at) }
+                }
+            }
+            try store.apply(pulled, cursor: page.cursor)
+            report.pulledChanges += page.changes.count
+            if !page.changes.isEmpty { progress(.pulled(count: page.changes.count)) }
+            guard page.more, page.cursor != cursor else { return }
+            cursor = page.cursor
+        }
+    }
+}
+
+extension ActivityUpload {
+    init(_ record: ActivityRecord) {
+        self.init(id: record.id, kind: record.kind, occurredAt: record.occurredAt, village: record.village, residentId: record.residentId,
+                  procedureId: record.procedureId, dossierId: record.dossierId, outcome: record.outcome, topic: record.topic,
+                  participants: record.participants, satisfaction: record.satisfaction, notes: record.notes)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import SoTayCore
+import SoTayStore
+import SoTayWire
+
+/// What can go wrong while talking to the commune hub, said so the volunteer knows what to do.
+/// Nothing here ever loses data: the outbox keeps everything until the hub confirms it.
+public enum SyncError: Error, Sendable, LocalizedMessage {
+    case invalidAddress(String)
+    case insecureAddress(String)
+    case notEnrolled
+    case unreachable(host: String)
+    case timedOut(host: String)
+    case notTheHub(host: String, status: Int)
+    case unauthorized
+    case refused(status: Int, body: ErrorBody)
+    case rateLimited(retryAfter: Int?)
+    case hubFailed(status: Int)
+    case badReceipt(dossier: String)
+    case store(StoreError)
+
+    /// Worth trying again in a moment (the link may come back); the others need a person.
+    public var isTransient: Bool {
+        switch self {
+        case .unreachable, .timedOut, .rateLimited, .hubFailed: true
+        default: false
+        }
+    }
+
+    public func message(_ language: Language) -> String {
+        let kept = pick(language, vi: " Hồ sơ vẫn được lưu trên máy; chạy lại `sotay sync` khi có mạng.",
+                        en: " Everything is still saved on this laptop; run `sotay sync` again when there is a connection.")
+        switch self {
+        case .invalidAddress(let text):
+            return pick(language, vi: "Địa chỉ máy chủ \"\(text)\" không hợp lệ. Dạng đúng: https://may-chu-xa.vn hoặc http://127.0.0.1:8080",
+                        en: "The hub address \"\(text)\" is not valid. It looks like https://hub.example.vn or http://127.0.0.1:8080")
+        case .insecureAddress(let text):
+            return pick(language, vi: "\(text) dùng http không mã hóa qua mạng: dữ liệu người dân có thể bị nghe lén. Dùng https, hoặc nếu cán bộ kỹ thuật xã xác nhận mạng nội bộ an toàn, thêm --allow-insecure.",
+                        en: "\(text) uses unencrypted http over the network: residents' data could be overheard. Use https, or add --allow-insecure if the commune's IT person confirms the local network is safe.")
+        case .notEnrolled:
+            return pick(language, vi: "Máy này chưa ghi danh với máy chủ xã. Xin cán bộ xã mã ghi danh rồi chạy: sotay enroll ĐỊA-CHỈ MÃ",
+                        en: "This laptop is not enrolled with the commune hub. Ask the commune for an enrolment code, then run: sotay enroll ADDRESS CODE")
+        case .unreachable(let host):
+            return pick(language, vi: "Không kết nối được máy chủ xã (\(host)).", en: "Cannot reach the commune hub (\(host)).") + kept
+        case .timedOut(let host):
+            return pick(language, vi: "Máy chủ xã (\(host)) không trả lời kịp; mạng có thể quá yếu.", en: "The commune hub (\(host)) did not answer in time; the connection may be too weak.") + kept
+        case .notTheHub(let host, _):
+            return pick(language, vi: "Câu trả lời từ \(host) không phải của máy chủ Sổ Tay: mạng này có thể cần đăng nhập trước (trang đăng nhập Wi-Fi). Mở trình duyệt, đăng nhập mạng, rồi chạy lại `sotay sync`. Chưa có gì bị coi là đã gửi.",
+                        en: "The reply from \(host) did not come from a Sổ Tay hub: this network may need a login first (a Wi-Fi login page). Open a browser, log in to the network, then run `sotay sync` again. Nothing was taken as sent.")
+        case .unauthorized:
+            return pick(language, vi: "Máy chủ xã không nhận mã truy cập của máy này (máy đã bị thu hồi?). Xin cán bộ xã mã ghi danh mới rồi chạy: sotay enroll ĐỊA-CHỈ MÃ. Hồ sơ vẫn được lưu trên máy.",
+                        en: "The commune hub does not accept this laptop's token (was it revoked?). Ask the commune for a new enrolment code and run: sotay enroll ADDRESS CODE. Everything is still saved on this laptop.")
+        case .refused(let status, let body):
+            return pick(language, vi: "Máy chủ xã từ chối (\(status) \(body.error.rawValue)): \(body.message)", en: "The commune hub refused (\(status) \(body.error.rawValue)): \(body.message)")
+        case .rateLimited:
+            return pick(language, vi: "Máy chủ xã đang yêu cầu chờ (quá nhiều lần thử). Đợi vài phút rồi thử lại.", en: "The commune hub asks to wait (too many attempts). Wait a few minutes and try again.")
+        case .hubFailed(let status):
+            return pick(language, vi: "Máy chủ xã gặp lỗi (\(status)).", en: "The commune hub had an error (\(status)).") + kept
+        case .badReceipt(let dossier):
+            return pick(language, vi: "Biên nhận cho hồ sơ \(dossier.prefix(8)) không mang chữ ký của máy chủ đã ghi danh. Hồ sơ chưa được coi là đã gửi; báo cán bộ kỹ thuật xã, có thể cần ghi danh lại.",
+                        en: "The receipt for dossier \(dossier.prefix(8)) is not signed by the enrolled hub. The dossier is not taken as sent; tell the commune's IT person, the laptop may need to enrol again.")
+        case .store(let error):
+            return error.message(language)
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import SoTayCore
+
+/// `GET /v1/health`: cheap, unauthenticated, and unmistakably the hub's.
+public struct HealthReply: Codable, Sendable, Hashable {
+    public var service: String
+    public var protocolVersion: String
+    public var hubKey: String
+    public var time: Date
+
+    public init(service: String = WireProtocol.service, protocolVersion: String = WireProtocol.version, hubKey: String, time: Date) {
+        self.service = service
+        self.protocolVersion = protocolVersion
+        self.hubKey = hubKey
+        self.time = time
+    }
+}
+
+/// `POST /v1/enroll`: a one-time code read aloud by the commune admin, for a device token.
+public struct EnrollRequest: Codable, Sendable, Hashable {
+    public var code: String
+    public var deviceName: String
+
+    public init(code: String, deviceName: String) {
+        self.code = code
+        self.deviceName = deviceName
+    }
+}
+
+public struct EnrollReply: Codable, Sendable, Hashable {
+    public var deviceId: String
+    /// The bearer token. Shown once; the hub keeps only its hash.
+    public var token: String
+    public var volunteer: VolunteerInfo
+    /// The hub's Ed25519 public key (base64), to check receipts with.
+    public var hubKey: String
+
+    public init(deviceId: String, token: String, volunteer: VolunteerInfo, hubKey: String) {
+        self.deviceId = deviceId
+        self.token = token
+        self.volunteer = volunteer
+        self.hubKey = hubKey
+    }
+}
+
+public struct VolunteerInfo: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var village: String
+    public var commune: String
+
+    public init(id: String, name: String, village: String, commune: String) {
+        self.id = id
+        self.name = name
+        self.village = village
+        self.commune = commune
+    }
+}
+
+/// `PUT /v1/dossiers/{id}`: one revision of a dossier, as the volunteer marked it ready.
+public struct DossierUpload: Codable, Sendable, Hashable {
+    public var id: String
+    public var revision: Int
+    public var procedureId: String
+    public var packVersion: String
+    public var residentId: String
+    public var village: String
+    public var commune: String
+    public var requiredCount: Int
+    public var satisfiedCount: Int
+    /// The answers by step id, the resident's name and phone among them (personal data).
+    public var answers: [String: AnswerValue]
+    public var createdAt: Date
+    public var readyAt: Date
+
+    public init(id: String, revision: Int, procedureId: String, packVersion: String, residentId: String, village: String, commune: String,
+                requiredCount: Int, satisfiedCount: Int, answers: [String: AnswerValue], createdAt: Date, readyAt: Date) {
+        self.id = id
+        self.revision = revision
+        self.procedureId = procedureId
+        self.packVersion = packVersion
+        self.residentId = residentId
+        self.village = village
+        self.commune = commune
+        self.requiredCount = requiredCount
+        self.satisfiedCount = satisfiedCount
+        self.answers = answers
+        self.createdAt = createdAt
+        self.readyAt = readyAt
+    }
+}
+
+/// The hub's answer to an accepted revision (the same answer every time the revision is resent).
+public struct DossierAccepted: Codable, Sendable, Hashable {
+    public var dossierId: String
+    public var revision: Int
+    /// `original` for the first revision the hub received, `supplement` for the later ones.
+    public var kind: RevisionKind
+    public var status: DossierStatus
+    public var receipt: Receipt
+
+    public init(dossierId: String, revision: Int, kind: RevisionKind, status: DossierStatus, receipt: Receipt) {
+        self.dossierId = dossierId
+        self.revision = revision
+        self.kind = kind
+        self.status = status
+        self.receipt = receipt
+    }
+}
+
+public enum RevisionKind: String, Codable, Sendable, Hashable {
+    case original
+    case supplement
+}
+
+/// The status of a dossier at the commune. The hub owns it; officers change it.
+public enum DossierStatus: String, Codable, Sendable, Hashable, CaseIterable {
+    /// The hub has it (set when the first revision arrives).
+    case received
+    /// Submitted by the commune on the portal (with the portal's dossier code).
+    case submitted
+    case needsSupplement = "needs-supplement"
+    case completed
+    case rejected
+
+    public var isClosed: Bool { self == .completed || self == .rejected }
+
+    public var title: LocalizedText {
+        switch self {
+        case .received: LocalizedText(vi: "xã đã nhận", en: "received by the commune")
+        case .submitted: LocalizedText(vi: "đã nộp trên cổng dịch vụ công", en: "submitted on the portal")
+        case .needsSupplement: LocalizedText(vi: "cần bổ sung", en: "needs a supplement")
+        case .completed: LocalizedText(vi: "đã xong", en: "completed")
+        case .rejected: LocalizedText(vi: "bị từ chối", en: "rejected")
+        }
+    }
+}
+
+/// `GET /v1/dossiers/{id}`: where one of the volunteer's dossiers stands at the hub.
+public struct DossierState: Codable, Sendable, Hashable {
+    public var dossierId: String
+    public var status: DossierStatus
+    public var reason: String?
+    public var portalCode: String?
+    public var revisions: [Receipt]
+
+    public init(dossierId: String, status: DossierStatus, reason: String?, portalCode: String?, revisions: [Receipt]) {
+        self.dossierId = dossierId
+        self.status = status
+        self.reason = reason
+        self.portalCode = portalCode
+        self.revisions = revisions
+    }
+}
+
+/// One entry of the outreach activity log, as it goes up.
+public struct ActivityUpload: Codable, Sendable, Hashable {
+    public var id: String
+    public var kind: String
+    public var occurredAt: Date
+    public var village: String
+    public var residentId: String?
+    public var procedureId: String?
+    public var dossierId: String?
+    public var outcome: String?
+    public var topic: String?
+    public var participants: Int?
+    public var satisfaction: Int?
+    public var notes: String?
+
+    public init(id: String, kind: String, occurredAt: Date, village: String, residentId: String? = nil, procedureId: String? = nil,
+                dossierId: String? = nil, outcome: String? = nil, topic: String? = nil, participants: Int? = nil,
+                satisfaction: Int? = nil, notes: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.village = village
+        self.residentId = residentId
+        self.procedureId = procedureId
+        self.dossierId = dossierId
+        self.outcome = outcome
+        self.topic = topic
+        self.participants = participants
+        self.satisfaction = satisfaction
+        self.notes = notes
+    }
+}
+
+/// `POST /v1/activities`.
+public struct ActivityBatch: Codable, Sendable, Hashable {
+    public var activities: [ActivityUpload]
+
+    public init(activities: [ActivityUpload]) {
+        self.activities = activities
+    }
+}
+
+public struct ActivityBatchReply: Codable, Sendable, Hashable {
+    /// Newly stored.
+    public var accepted: Int
+    /// Already on the hub from an earlier attempt: not stored again.
+    public var duplicates: Int
+
+    public init(accepted: Int, duplicates: Int) {
+        self.accepted = accepted
+        self.duplicates = duplicates
+    }
+}
+
+/// `GET /v1/changes?since=CURSOR`: what changed for this volunteer after the cursor.
+public struct ChangesPage: Codable, Sendable, Hashable {
+    public var changes: [Change]
+    /// Where the next request starts. Opaque to the client; unchanged when there was nothing new.
+    public var cursor: String
+    /// More changes wait beyond this page.
+    public var more: Bool
+
+    public init(changes: [Change], cursor: String, more: Bool) {
+        self.changes = changes
+        self.cursor = cursor
+        self.more = more
+    }
+}
+
+public struct Change: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable {
+        case status
+        case announcement
+    }
+
+    public var kind: Kind
+    public var at: Date
+    public var dossierId: String?
+    public var status: DossierStatus?
+    public var reason: String?
+    public var portalCode: String?
+    public var message: String?
+
+    public init(kind: Kind, at: Date, dossierId: String? = nil, status: DossierStatus? = nil, reason: String? = nil,
+                portalCode: String? = nil, message: String? = nil) {
+        self.kind = kind
+        self.at = at
+        self.dossierId = dossierId
+        self.status = status
+        self.reason = reason
+        self.portalCode = portalCode
+        self.message = message
+    }
+}

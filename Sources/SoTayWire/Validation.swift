@@ -1,0 +1,81 @@
+import Foundation
+import SoTayCore
+
+/// Field checks both sides agree on. The hub refuses a body with any problem, whole.
+extension DossierUpload {
+    public static let maxAnswers = 500
+    public static let maxTextLength = 4000
+
+    public var problems: [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if !Identifiers.isUUID(id) { problems.append(.init(field: "id", problem: "must be a lowercase UUID")) }
+        if revision < 1 { problems.append(.init(field: "revision", problem: "must be 1 or more")) }
+        if !Identifiers.isSlug(procedureId) { problems.append(.init(field: "procedureId", problem: "must be lowercase letters, digits and hyphens (1–80)")) }
+        if packVersion.isEmpty || packVersion.count > 40 { problems.append(.init(field: "packVersion", problem: "must be 1–40 characters")) }
+        if !Identifiers.isUUID(residentId) { problems.append(.init(field: "residentId", problem: "must be a lowercase UUID")) }
+        for (field, value) in [("village", village), ("commune", commune)] where !Identifiers.isName(value) {
+            problems.append(.init(field: field, problem: "must be 1–200 characters"))
+        }
+        if requiredCount < 0 || satisfiedCount < 0 || satisfiedCount > requiredCount {
+            problems.append(.init(field: "satisfiedCount", problem: "must be between 0 and requiredCount"))
+        }
+        if answers.count > Self.maxAnswers { problems.append(.init(field: "answers", problem: "at most \(Self.maxAnswers) answers")) }
+        for (key, value) in answers.sorted(by: { $0.key < $1.key }) {
+            if !Identifiers.isStepID(key) { problems.append(.init(field: "answers.\(key.prefix(80))", problem: "is not a step id")) }
+            if value.textLength > Self.maxTextLength { problems.append(.init(field: "answers.\(key.prefix(80))", problem: "longer than \(Self.maxTextLength) characters")) }
+        }
+        if readyAt < createdAt { problems.append(.init(field: "readyAt", problem: "must not be before createdAt")) }
+        return problems
+    }
+}
+
+extension ActivityUpload {
+    public var problems: [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if !Identifiers.isUUID(id) { problems.append(.init(field: "id", problem: "must be a lowercase UUID")) }
+        if !Identifiers.isSlug(kind) { problems.append(.init(field: "kind", problem: "must be a kind name")) }
+        if !Identifiers.isName(village) { problems.append(.init(field: "village", problem: "must be 1–200 characters")) }
+        for (field, value) in [("residentId", residentId), ("dossierId", dossierId)] {
+            if let value, !Identifiers.isUUID(value) { problems.append(.init(field: field, problem: "must be a lowercase UUID")) }
+        }
+        if let procedureId, !Identifiers.isSlug(procedureId) { problems.append(.init(field: "procedureId", problem: "must be a procedure id")) }
+        if let participants, participants < 0 || participants > 100_000 { problems.append(.init(field: "participants", problem: "must be 0–100000")) }
+        if let satisfaction, !(1...5).contains(satisfaction) { problems.append(.init(field: "satisfaction", problem: "must be 1–5")) }
+        for (field, value) in [("outcome", outcome), ("topic", topic), ("notes", notes)] {
+            if let value, value.count > DossierUpload.maxTextLength { problems.append(.init(field: field, problem: "too long")) }
+        }
+        return problems
+    }
+}
+
+/// Shapes of identifiers on the wire.
+public enum Identifiers {
+    public static func isUUID(_ text: String) -> Bool {
+        guard text.utf8.count == 36, let uuid = UUID(uuidString: text) else { return false }
+        return uuid.uuidString.lowercased() == text
+    }
+
+    public static func isSlug(_ text: String) -> Bool {
+        (1...80).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+    }
+
+    public static func isStepID(_ text: String) -> Bool {
+        (1...80).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+    }
+
+    public static func isName(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return !trimmed.isEmpty && text.count <= 200 && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}
+
+extension AnswerValue {
+    /// Characters of free text the answer carries, for the size limit.
+    var textLength: Int {
+        switch self {
+        case .text(let text), .choice(let text): text.count
+        case .choices(let ids): ids.reduce(0) { $0 + $1.count }
+        default: 0
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import SoTayCore
+import SoTayHub
+import SoTayWire
+
+extension DossierStatus: ExpressibleByArgument {}
+
+struct Dossiers: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Hồ sơ các tình nguyện viên đã gửi lên: xem, đổi trạng thái.",
+                                                    subcommands: [List.self, Show.self, SetStatus.self])
+
+    struct Item: Encodable {
+        var id: String
+        var volunteerId: Int64
+        var volunteer: String
+        var procedureId: String
+        var residentName: String?
+        var village: String
+        var commune: String
+        var status: DossierStatus
+        var reason: String?
+        var portalCode: String?
+        var latestRevision: Int
+        var receivedAt: Date
+        var updatedAt: Date
+
+        init(_ dossier: HubDossier, store: HubStore) throws {
+            id = dossier.id
+            volunteerId = dossier.volunteerId
+            volunteer = try store.volunteerName(dossier.volunteerId) ?? ""
+            procedureId = dossier.procedureId
+            residentName = dossier.residentName
+            village = dossier.village
+            commune = dossier.commune
+            status = dossier.status
+            reason = dossier.reason
+            portalCode = dossier.portalCode
+            latestRevision = dossier.latestRevision
+            receivedAt = dossier.receivedAt
+            updatedAt = dossier.updatedAt
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Danh sách hồ sơ, mới nhất trước.")
+        @OptionGroup var options: HubOptions
+        @Option(help: ArgumentHelp("Chỉ trạng thái này: \(DossierStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "trạng-thái"))
+        var status: DossierStatus?
+        @Flag(help: "In dạng JSON.") var json = false
+
+        func run() throws {
+            let store = try options.openStore()
+            let items = try store.dossiers(status: status).map { try Item($0, store: store) }
+            if json { return try printJSON(items) }
+            guard !items.isEmpty else { return print(options.t("Không có hồ sơ nào.", "No dossiers.")) }
+            for item in items {
+                let supplement = item.latestRevision > 1 ? options.t(" · lần gửi \(item.latestRevision)", " · revision \(item.latestRevision)") : ""
+                print("  \(item.id.prefix(8))  \(item.residentName ?? "—") · \(item.procedureId) · \(item.status.rawValue)\(supplement)")
+                print("            \(item.volunteer) · \(item.village) · " + options.t("nhận \(vietnamTime(item.receivedAt))", "received \(vietnamTime(item.receivedAt))"))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Xem một hồ sơ: trạng thái, các lần gửi, câu trả lời.")
+        @OptionGroup var options: HubOptions
+        @Argument(help: ArgumentHelp("Mã hồ sơ (đủ 4 ký tự đầu trở lên).", valueName: "mã")) var id: String
+        @Flag(help: "In dạng JSON.") var json = false
+
+        struct Detail: Encodable {
+            var dossier: Item
+            var revisions: [Revision]
+        }
+
+        struct Revision: Encodable {
+            var revision: Int
+            var kind: RevisionKind
+            var deviceId: String
+            var receivedAt: String
+            var contentSHA256: String
+            var content: DossierUpload?
+        }
+
+        func run() throws {
+            let store = try options.openStore()
+            let dossier = try store.dossier(id)
+            let decoder = WireProtocol.decoder()
+            let revisions = try store.revisions(of: dossier.id).map { revision in
+                Revision(revision: revision.revision, kind: revision.kind, deviceId: revision.deviceId, receivedAt: revision.receivedAt,
+                         contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)))
+            }
+            let item = try Item(dossier, store: store)
+            if json { return try printJSON(Detail(dossier: item, revisions: revisions)) }
+            print("\(item.id)")
+            print("  " + options.t("Người dân", "Resident") + ": \(item.residentName ?? "—") · " + options.t("thủ tục", "procedure") + ": \(item.procedureId)")
+            print("  " + options.t("Tình nguyện viên", "Volunteer") + ": \(item.volunteer) · \(item.village), \(item.commune)")
+            print("  " + options.t("Trạng thái", "Status") + ": \(item.status.rawValue)" + (item.reason.map { " — \($0)" } ?? "")
+                  + (item.portalCode.map { options.t(" · mã hồ sơ trên cổng: \($0)", " · portal code: \($0)") } ?? ""))
+            for revision in revisions {
+                let kind = revision.kind == .original ? options.t("bản đầu", "original") : options.t("bổ sung", "supplement")
+                print("  " + options.t("Lần gửi", "Revision") + " \(revision.revision) (\(kind)) · " + options.t("nhận", "received") + " \(WireDate.date(revision.receivedAt).map(vietnamTime) ?? revision.receivedAt) · sha256 \(revision.contentSHA256.prefix(12))")
+            }
+            if let latest = revisions.last?.content {
+                print("  " + options.t("Câu trả lời (lần gửi mới nhất):", "Answers (latest revision):"))
+                for (key, value) in latest.answers.sorted(by: { $0.key < $1.key }) {
+                    print("    \(key): \(value.display(for: nil, options.language))")
+                }
+            }
+        }
+    }
+
+    struct SetStatus: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-status", abstract: "Đổi trạng thái một hồ sơ; tình nguyện viên nhận được ở lần đồng bộ tới.")
+        @OptionGroup var options: HubOptions
+        @Argument(help: ArgumentHelp("Mã hồ sơ.", valueName: "mã")) var id: String
+        @Argument(help: ArgumentHelp("received, submitted, needs-supplement, completed hoặc rejected.", valueName: "trạng-thái")) var status: DossierStatus
+        @Option(name: .customLong("portal-code"), help: ArgumentHelp("Mã hồ sơ trên Cổng dịch vụ công.", valueName: "mã")) var portalCode: String?
+        @Option(help: ArgumentHelp("Lý do (bắt buộc với needs-supplement và rejected).", valueName: "lý-do")) var reason: String?
+
+        func run() throws {
+            let dossier = try options.openStore().setStatus(id, to: status, portalCode: portalCode, reason: reason)
+            print(options.t("Hồ sơ \(dossier.id.prefix(8)): \(dossier.status.rawValue). Tình nguyện viên sẽ nhận ở lần đồng bộ tới.",
+                            "Dossier \(dossier.id.prefix(8)): \(dossier.status.rawValue). The volunteer gets it at the next sync."))
+        }
+    }
+}
