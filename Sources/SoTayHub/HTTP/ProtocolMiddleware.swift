@@ -10,6 +10,7 @@ struct ProtocolMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
         var response: Response
         do {
             response = try await next(request, context)
@@ -22,12 +23,18 @@ struct ProtocolMiddleware: RouterMiddleware {
             response = JSONResponse.refusal(Refusal(500, .internalError, "The hub could not handle the request. Nothing was stored; try again later."))
         }
         Self.stamp(&response.headers)
+        // One access-log line per request: method, path (never the query or a body), status, time.
+        let elapsed = (ContinuousClock.now - started).components
+        let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+        context.logger.info("request", metadata: [
+            "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)", "ms": "\(milliseconds)",
+        ])
         return response
     }
 
     static func refusal(for status: HTTPResponse.Status) -> Refusal {
         switch status.code {
-        case 404, 405: Refusal.notFound
+        case 404, 405: Refusal(404, .notFound, "There is no such route in protocol version 1 (see sync/openapi.yaml).")
         case 413: Refusal(413, .bodyTooLarge, "The request body is larger than the hub accepts. Nothing was stored.")
         case 400: Refusal(400, .invalidJSON, "The request could not be read. Nothing was stored.")
         default: Refusal(status.code, .internalError, status.reasonPhrase)

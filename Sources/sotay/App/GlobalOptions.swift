@@ -49,6 +49,7 @@ enum CLIError: Error, LocalizedMessage {
     case answersInvalid([(id: String, reason: ValidationFailure)])
     case missingAnswers(draft: String, steps: [(id: String, text: String)])
     case inputEnded
+    case notReady(draft: String, steps: [(id: String, text: String)])
     case invalidProfileField(String, ValidationFailure)
 
     func message(_ language: Language) -> String {
@@ -74,6 +75,10 @@ enum CLIError: Error, LocalizedMessage {
             let lines = steps.map { "  \($0.id): \($0.text)" }.joined(separator: "\n")
             return pick(language, vi: "Hồ sơ nháp \(draft) đã lưu nhưng còn thiếu câu trả lời bắt buộc:\n", en: "Draft \(draft) was saved but required answers are missing:\n") + lines
                 + pick(language, vi: "\nTiếp tục bằng: sotay drafts resume \(draft)", en: "\nContinue with: sotay drafts resume \(draft)")
+        case .notReady(let draft, let steps):
+            let lines = steps.map { "  \($0.id): \($0.text)" }.joined(separator: "\n")
+            return pick(language, vi: "Hồ sơ \(draft) chưa thể gửi: còn câu hỏi bắt buộc chưa trả lời:\n", en: "Draft \(draft) cannot be sent yet: required questions are unanswered:\n") + lines
+                + pick(language, vi: "\nTrả lời nốt bằng: sotay drafts resume \(draft)", en: "\nAnswer them with: sotay drafts resume \(draft)")
         case .inputEnded:
             return pick(language, vi: "Hết dữ liệu vào trước khi trả lời xong.", en: "Input ended before the questions were answered.")
         case .invalidProfileField(let field, let reason):

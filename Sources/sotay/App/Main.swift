@@ -6,12 +6,16 @@ import SoTayCore
 /// 0 done, 1 a failure the volunteer can act on, 2 a mistake in the command line.
 @main
 enum Main {
-    static func main() {
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let language = Language(code: languageArgument(arguments) ?? ProcessInfo.processInfo.environment["SOTAY_LANG"])
         do {
             var command = try SoTay.parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as any LocalizedMessage {
             Output.error(error.message(language))
             exit(1)
@@ -50,7 +54,8 @@ struct SoTay: ParsableCommand {
         commandName: "sotay",
         abstract: "Sổ Tay — sổ tay của Tổ công nghệ số cộng đồng: hướng dẫn thủ tục, hồ sơ nháp, không cần mạng.",
         discussion: "Chạy \"sotay\" không kèm gì để mở thực đơn chính.",
-        subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, ContentCommand.self],
+        subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Enroll.self, SyncCommand.self,
+                      StatusCommand.self, ContentCommand.self],
         defaultSubcommand: Home.self
     )
 }

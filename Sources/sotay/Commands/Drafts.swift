@@ -2,11 +2,13 @@ import ArgumentParser
 import Foundation
 import SoTayCore
 import SoTayStore
+import SoTaySync
+import SoTayWire
 
 struct Drafts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hồ sơ nháp trên máy: xem danh sách, xem một hồ sơ, làm tiếp, xóa.",
-        subcommands: [List.self, ShowDraft.self, Resume.self, Delete.self],
+        subcommands: [List.self, ShowDraft.self, Resume.self, Ready.self, Delete.self],
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
@@ -79,8 +81,23 @@ struct Drafts: ParsableCommand {
             var documentsHave: [String]
             var documentsMissing: [String]
             var unanswered: [String]
+            var revision: Int
+            var sentRevision: Int
+            var changedSinceReady: Bool
+            var hubStatus: String?
+            var hubReason: String?
+            var portalCode: String?
+            var receipts: [ReceiptJSON]
             var createdAt: Date
             var updatedAt: Date
+        }
+
+        struct ReceiptJSON: Encodable {
+            var revision: Int
+            var kind: String
+            var receivedAt: String
+            var contentSHA256: String
+            var signatureValid: Bool?
         }
 
         func run() throws {
@@ -94,13 +111,20 @@ struct Drafts: ParsableCommand {
             let render = workspace.render
             let language = workspace.language
             let answered = session.steps.filter { $0.question != nil && answers[$0.id] != nil && Checklist.applies($0, answers: answers) }
+            let hubKey = try store.hubLink()?.hubKey
+            let receipts = try store.receipts(of: dossier.id).map { receipt in
+                ReceiptJSON(revision: receipt.revision, kind: receipt.kind, receivedAt: receipt.receivedAt, contentSHA256: receipt.contentSHA256,
+                            signatureValid: hubKey.map { receipt.isSigned(by: $0) })
+            }
             if json {
                 try printJSON(Detail(
                     id: dossier.id, procedureId: procedure.id, residentName: try store.residentName(of: dossier), status: dossier.status,
                     completeness: status.percent, walkFinished: dossier.walkFinishedAt != nil,
                     answers: answered.map { .init(id: $0.id, question: render.text($0.text), answer: answers[$0.id]?.display(for: $0, language) ?? "") },
                     documentsHave: status.documentsHave.map(\.id), documentsMissing: status.documentsMissing.map(\.id),
-                    unanswered: status.unansweredRequired.map(\.id), createdAt: dossier.createdAt, updatedAt: dossier.updatedAt))
+                    unanswered: status.unansweredRequired.map(\.id), revision: dossier.revision, sentRevision: dossier.sentRevision,
+                    changedSinceReady: dossier.changedSinceReady, hubStatus: dossier.hubStatus, hubReason: dossier.hubReason,
+                    portalCode: dossier.portalCode, receipts: receipts, createdAt: dossier.createdAt, updatedAt: dossier.updatedAt))
                 return
             }
             Output.line(render.t("Câu trả lời:", "Answers:"))
@@ -110,6 +134,29 @@ struct Drafts: ParsableCommand {
             Output.line(render.summary(procedure, status: status, draftID: dossier.shortID, residentName: try store.residentName(of: dossier),
                                        province: workspace.province(for: try store.profile())))
             Output.line(render.t("Tạo lúc ", "Created ") + render.date(dossier.createdAt) + render.t(" · sửa lần cuối ", " · last changed ") + render.date(dossier.updatedAt))
+            for line in SyncLines.dossier(dossier, receipts: receipts, render: render) { Output.line(line) }
+        }
+    }
+
+    struct Ready: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Đánh dấu hồ sơ sẵn sàng gửi lên xã; Sổ Tay gửi khi có mạng. Sửa sau khi đã gửi: đánh dấu lại để gửi bổ sung.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("Mã hồ sơ (một hoặc nhiều).", valueName: "mã")) var ids: [String]
+
+        func run() throws {
+            let workspace = try Workspace(global)
+            let store = try global.openStore()
+            var failed = false
+            for id in ids {
+                do {
+                    try ReadyMarking.mark(try store.dossier(id), store: store, workspace: workspace)
+                } catch let error as any LocalizedMessage {
+                    Output.error(error.message(workspace.language))
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode.failure }
         }
     }
 
@@ -121,6 +168,8 @@ struct Drafts: ParsableCommand {
         func run() throws {
             let workspace = try Workspace(global)
             let store = try global.openStore()
+            let probe = BackgroundSync.start(store)
+            defer { probe.stop() }
             try Walks.resume(try store.dossier(id), store: store, workspace: workspace, reader: LineReader())
         }
     }
@@ -150,6 +199,67 @@ struct Drafts: ParsableCommand {
     }
 }
 
+/// Marking a dossier ready: only when every required question is answered.
+enum ReadyMarking {
+    static func mark(_ dossier: DossierRecord, store: Store, workspace: Workspace) throws {
+        let render = workspace.render
+        let procedure = try workspace.procedure(dossier.procedureId)
+        let session = ChecklistSession(procedure: procedure, answers: try store.answers(of: dossier.id), residentIntake: dossier.intake, today: workspace.today)
+        let pending = session.pendingRequired
+        guard pending.isEmpty else {
+            throw CLIError.notReady(draft: dossier.shortID, steps: pending.map { ($0.id, render.text($0.text)) })
+        }
+        switch try DossierPayload.markReady(dossier.id, in: store) {
+        case .queued(let revision):
+            let supplement = revision > 1 ? render.t(" (lần gửi \(revision), gửi bổ sung)", " (revision \(revision), a supplement)") : ""
+            Output.line(render.t("Hồ sơ \(dossier.shortID) sẵn sàng gửi\(supplement); Sổ Tay sẽ gửi lên xã khi có mạng (hoặc: sotay sync).",
+                                 "Dossier \(dossier.shortID) is ready to send\(supplement); Sổ Tay sends it to the commune when connected (or: sotay sync)."))
+        case .unchanged(let revision):
+            Output.line(render.t("Hồ sơ \(dossier.shortID) đã sẵn sàng (lần gửi \(revision)), không có gì thay đổi.",
+                                 "Dossier \(dossier.shortID) is already ready (revision \(revision)); nothing changed."))
+        }
+        let missing = session.status.documentsMissing
+        if !missing.isEmpty {
+            Output.line("  ⚠ " + render.t("Còn thiếu \(missing.count) giấy tờ; xã có thể yêu cầu bổ sung.", "\(missing.count) paper(s) still missing; the commune may ask for a supplement."))
+        }
+    }
+}
+
+/// A dossier's place in the sync, for `drafts show`.
+enum SyncLines {
+    static func dossier(_ dossier: DossierRecord, receipts: [Drafts.ShowDraft.ReceiptJSON], render: Render) -> [String] {
+        var lines: [String] = []
+        if dossier.revision == 0 {
+            lines.append(render.t("Chưa đánh dấu sẵn sàng gửi. Khi xong: sotay drafts ready \(dossier.shortID)",
+                                  "Not marked ready yet. When done: sotay drafts ready \(dossier.shortID)"))
+        } else if dossier.sentRevision < dossier.revision {
+            lines.append(render.t("Sẵn sàng gửi (lần gửi \(dossier.revision)); chờ kết nối máy chủ xã.", "Ready to send (revision \(dossier.revision)); waiting for the commune hub."))
+        }
+        if dossier.changedSinceReady && dossier.revision > 0 {
+            lines.append(render.t("Đã sửa sau lần đánh dấu sẵn sàng; để gửi thay đổi: sotay drafts ready \(dossier.shortID)",
+                                  "Changed since it was marked ready; to send the change: sotay drafts ready \(dossier.shortID)"))
+        }
+        for receipt in receipts {
+            let when = WireDate.date(receipt.receivedAt).map(render.date) ?? receipt.receivedAt
+            let kind = receipt.kind == RevisionKind.supplement.rawValue ? render.t("bổ sung", "supplement") : render.t("bản đầu", "original")
+            let check = switch receipt.signatureValid {
+            case .some(true): render.t("biên nhận có chữ ký hợp lệ của máy chủ xã", "receipt signed by the commune hub")
+            case .some(false): render.t("⚠ chữ ký biên nhận KHÔNG hợp lệ", "⚠ receipt signature NOT valid")
+            case .none: render.t("chưa kiểm được chữ ký", "signature not checked")
+            }
+            lines.append(render.t("✓ Xã đã nhận lần gửi \(receipt.revision) (\(kind)) lúc \(when) · \(check) · mã kiểm tra \(receipt.contentSHA256.prefix(8))",
+                                  "✓ The commune received revision \(receipt.revision) (\(kind)) at \(when) · \(check) · check code \(receipt.contentSHA256.prefix(8))"))
+        }
+        if let status = dossier.hubStatus.flatMap(DossierStatus.init(rawValue:)) {
+            var line = render.t("Trạng thái tại xã: ", "Status at the commune: ") + render.text(status.title)
+            if let reason = dossier.hubReason { line += " — \(reason)" }
+            if let code = dossier.portalCode { line += render.t(" · mã hồ sơ trên cổng: \(code)", " · portal code: \(code)") }
+            lines.append(line)
+        }
+        return lines
+    }
+}
+
 /// Starting and resuming walks, shared by the commands and the home menu.
 enum Walks {
     static func resume(_ dossier: DossierRecord, store: Store, workspace: Workspace, reader: LineReader) throws {
@@ -158,7 +268,28 @@ enum Walks {
         let session = ChecklistSession(procedure: procedure, answers: answers, residentIntake: dossier.intake, today: workspace.today)
         var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: reader, render: workspace.render,
                               province: workspace.province(for: try store.profile()))
-        _ = try walk.run()
+        if try walk.run() == .finished {
+            try offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
+        }
+    }
+
+    /// After a finished walk with every required answer: ask once whether to send it.
+    static func offerReady(_ dossierID: String, store: Store, workspace: Workspace, reader: LineReader) throws {
+        let render = workspace.render
+        let dossier = try store.dossier(dossierID)
+        guard dossier.revision == 0 || dossier.changedSinceReady else { return }
+        let procedure = try workspace.procedure(dossier.procedureId)
+        let session = ChecklistSession(procedure: procedure, answers: try store.answers(of: dossier.id), residentIntake: dossier.intake, today: workspace.today)
+        guard session.pendingRequired.isEmpty else { return }
+        let question = dossier.revision == 0 ? render.t("Đánh dấu hồ sơ sẵn sàng gửi lên xã? (có/không) ", "Mark the dossier ready to send to the commune? (yes/no) ")
+                                             : render.t("Hồ sơ đã sửa sau lần gửi trước. Gửi bổ sung lên xã? (có/không) ", "The dossier changed since it was sent. Send a supplement? (yes/no) ")
+        guard let line = reader.read(prompt: question, completions: render.language == .vi ? ["có", "không"] : ["yes", "no"]),
+              case .success(.bool(true)) = AnswerParser(today: workspace.today).parseYesNo(.text(line))
+        else {
+            Output.line(render.t("Chưa gửi. Khi sẵn sàng: sotay drafts ready \(dossier.shortID)", "Not sent. When ready: sotay drafts ready \(dossier.shortID)"))
+            return
+        }
+        try ReadyMarking.mark(dossier, store: store, workspace: workspace)
     }
 
     static func start(_ procedure: Procedure, store: Store, workspace: Workspace, profile: VolunteerProfile, reader: LineReader) throws {

@@ -22,6 +22,9 @@ struct GuideCommand: ParsableCommand {
     @Flag(name: .customLong("no-input"), help: "Không hỏi gì; thoát với lỗi và liệt kê các câu bắt buộc còn thiếu.")
     var noInput = false
 
+    @Flag(help: "Đủ câu trả lời thì đánh dấu sẵn sàng gửi lên xã luôn (không hỏi lại).")
+    var ready = false
+
     func run() throws {
         let workspace = try Workspace(global)
         let procedure = try workspace.procedure(procedureID)
@@ -41,11 +44,21 @@ struct GuideCommand: ParsableCommand {
             guard finished else {
                 throw CLIError.missingAnswers(draft: dossier.shortID, steps: session.pendingRequired.map { ($0.id, workspace.render.text($0.text)) })
             }
+            if ready { try ReadyMarking.mark(try store.dossier(dossier.id), store: store, workspace: workspace) }
             return
         }
-        var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: LineReader(),
+        let reader = LineReader()
+        let probe = BackgroundSync.start(store)
+        defer { probe.stop() }
+        var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: reader,
                               render: workspace.render, province: workspace.province(for: profile))
-        _ = try walk.run()
+        if try walk.run() == .finished {
+            if ready {
+                try ReadyMarking.mark(try store.dossier(dossier.id), store: store, workspace: workspace)
+            } else {
+                try Walks.offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
+            }
+        }
         Output.line(workspace.render.t("Mã hồ sơ nháp: ", "Draft id: ") + dossier.id)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SoTayCore
 import SoTayStore
+import SoTaySync
 
 /// The home menu: what `sotay` with no arguments opens.
 struct Home: ParsableCommand {
@@ -16,11 +17,16 @@ struct Home: ParsableCommand {
         let reader = LineReader()
         let profile = try Profiles.require(store: store, workspace: workspace, interactive: true)
         let render = workspace.render
+        let probe = BackgroundSync.start(store)
+        defer { probe.stop() }
         Output.line("")
         Output.line("Sổ Tay — " + render.t("Tổ công nghệ số cộng đồng", "Community digital technology team") + " · \(profile.name) · \(profile.village), \(profile.commune)")
         while true {
             let draftCount = try store.drafts().count
             Output.line("")
+            if let summary = try? store.syncSummary(announcements: 0) {
+                for line in StatusLines.lines(summary, render: render, verbose: false, reachable: probe.snapshot.reachable) { Output.line(line) }
+            }
             Output.line("  1. " + render.t("Hướng dẫn thủ tục mới", "Guide a new procedure"))
             Output.line("  2. " + render.t("Hồ sơ nháp (\(draftCount))", "Drafts (\(draftCount))"))
             Output.line("  3. " + render.t("Tìm thủ tục", "Search procedures"))
