@@ -104,7 +104,13 @@ let package = Package(
         .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore"]),
         .testTarget(
             name: "SoTayHubTests",
-            dependencies: ["SoTayHub", "SoTayWire", "SoTayCore", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "SoTayHub", "SoTayWire", "SoTayCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(name: "SoTaySyncTests", dependencies: ["SoTaySync", "SoTayWire", "SoTayStore", "SoTayCore"]),
         .testTarget(
