@@ -113,14 +113,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SoTaySyncTests", dependencies: ["SoTaySync", "SoTayWire", "SoTayStore", "SoTayCore"]),
+        // Runs the built binaries as their users do: a volunteer's terminal, a hub on a loopback port.
+        .target(name: "SoTayTestSupport", path: "Tests/SoTayTestSupport"),
         .testTarget(
             name: "SoTayEndToEndTests",
-            dependencies: ["sotay", "sotay-hub", "SoTayWire"],
-            exclude: ["Fixtures"]
+            dependencies: ["sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire"]
         ),
         .testTarget(
             name: "SoTayCLITests",
-            dependencies: ["sotay"],
+            dependencies: ["sotay", "SoTayTestSupport"],
             exclude: ["Fixtures"]
         ),
     ],

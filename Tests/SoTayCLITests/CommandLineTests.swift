@@ -1,4 +1,5 @@
 import Foundation
+import SoTayTestSupport
 import Testing
 
 @Suite("Errors, languages, search and content checks at the command line", .serialized)

@@ -1,4 +1,5 @@
 import Foundation
+import SoTayTestSupport
 import Testing
 
 @Suite("The sotay command, driven as a volunteer drives it", .serialized)

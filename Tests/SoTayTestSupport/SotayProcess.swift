@@ -1,13 +1,12 @@
 import Foundation
-import Testing
 
 /// Runs the built `sotay` binary as a volunteer's terminal would, with a temp data folder.
-struct Sotay {
-    let home: URL
-    var environment: [String: String]
+public struct Sotay: Sendable {
+    public let home: URL
+    public var environment: [String: String]
 
     /// The folder holding the built products (where `sotay` is).
-    static let productsDirectory: URL = {
+    public static let productsDirectory: URL = {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL,
@@ -16,26 +15,28 @@ struct Sotay {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appending(path: "sotay").path) } ?? candidates[2]
     }()
 
-    static var binary: URL { productsDirectory.appending(path: "sotay") }
-    static let fixtureContent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Fixtures/content")
+    public static var binary: URL { productsDirectory.appending(path: "sotay") }
+    public static var hubBinary: URL { productsDirectory.appending(path: "sotay-hub") }
+    /// The small, stable test library (one procedure of every question type).
+    public static let fixtureContent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../SoTayCLITests/Fixtures/content").standardizedFileURL
 
     /// A fresh data folder; `fixtureContent` uses the small test library instead of the bundled one.
-    init(fixtureContent: Bool = true) throws {
+    public init(fixtureContent: Bool = true) throws {
         home = FileManager.default.temporaryDirectory.appending(path: "sotay-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         environment = ["PATH": "/usr/bin:/bin", "SOTAY_HOME": home.path, "HOME": home.path, "LANG": "C.UTF-8"]
         if fixtureContent { environment["SOTAY_CONTENT"] = Self.fixtureContent.path }
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// Runs to the end with `input` piped in.
     @discardableResult
-    func run(_ arguments: [String], input: String = "", executable: URL = Sotay.binary, directory: URL? = nil) throws -> Result {
+    public func run(_ arguments: [String], input: String = "", executable: URL = Sotay.binary, directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -55,30 +56,42 @@ struct Sotay {
     }
 
     /// Runs and decodes standard output as JSON.
-    func json(_ arguments: [String]) throws -> Any {
+    public func json(_ arguments: [String]) throws -> Any {
         let result = try run(arguments)
-        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        guard result.status == 0 else { throw CommandFailed(arguments: arguments, result: result) }
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
-    func initProfile() throws {
+    public func initProfile() throws {
         let result = try run(["init", "--name", "Nguyễn Văn An", "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--province", "Hải Phòng"])
-        #expect(result.status == 0, "\(result.stderr)")
+        guard result.status == 0 else { throw CommandFailed(arguments: ["init"], result: result) }
     }
 
-    func cleanUp() {
+    public func cleanUp() {
         try? FileManager.default.removeItem(at: home)
     }
 }
 
+/// A command that should have succeeded and did not.
+public struct CommandFailed: Error, CustomStringConvertible {
+    public let arguments: [String]
+    public let result: Sotay.Result
+    public init(arguments: [String], result: Sotay.Result) {
+        self.arguments = arguments
+        self.result = result
+    }
+
+    public var description: String { "\(arguments) exited \(result.status): \(result.stderr)\(result.stdout)" }
+}
+
 /// A `sotay` process driven one line at a time, reading its prompts as they come.
-final class InteractiveSotay {
-    let process = Process()
+public final class InteractiveSotay {
+    public let process = Process()
     private let stdin = Pipe()
     private let stdout = Pipe()
     private var buffer = Data()
 
-    init(_ sotay: Sotay, _ arguments: [String]) throws {
+    public init(_ sotay: Sotay, _ arguments: [String]) throws {
         process.executableURL = Sotay.binary
         process.arguments = arguments
         process.environment = sotay.environment
@@ -89,7 +102,7 @@ final class InteractiveSotay {
     }
 
     /// Waits until the output shows `count` prompts in all (a prompt is a line starting "> ").
-    func waitForPrompt(number count: Int, timeout: TimeInterval = 20) throws {
+    public func waitForPrompt(number count: Int, timeout: TimeInterval = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while prompts < count {
             guard Date() < deadline else { throw TimeoutError(output: output) }
@@ -99,20 +112,20 @@ final class InteractiveSotay {
         }
     }
 
-    var output: String { String(decoding: buffer, as: UTF8.self) }
+    public var output: String { String(decoding: buffer, as: UTF8.self) }
     private var prompts: Int { output.components(separatedBy: "\n> ").count - 1 + (output.hasPrefix("> ") ? 1 : 0) }
 
-    func send(_ line: String) {
+    public func send(_ line: String) {
         stdin.fileHandleForWriting.write(Data((line + "\n").utf8))
     }
 
-    func kill() {
+    public func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    struct TimeoutError: Error, CustomStringConvertible {
-        let output: String
-        var description: String { "no prompt in time; output so far:\n\(output)" }
+    public struct TimeoutError: Error, CustomStringConvertible {
+        public let output: String
+        public var description: String { "no prompt in time; output so far:\n\(output)" }
     }
 }

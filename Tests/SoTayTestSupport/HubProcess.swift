@@ -1,0 +1,99 @@
+import Foundation
+
+/// A real `sotay-hub serve` on a loopback port, with a temp data folder, driven as the
+/// commune's IT person would: started, stopped with SIGTERM, restarted on the same port.
+public final class HubProcess: @unchecked Sendable {
+    public let data: URL
+    public let logFile: URL
+    public private(set) var port: Int
+    private var process: Process?
+
+    /// Starts a hub on a port the system picks.
+    public init(data: URL? = nil) throws {
+        self.data = data ?? FileManager.default.temporaryDirectory.appending(path: "sotay-hub-e2e-\(UUID().uuidString)")
+        logFile = self.data.deletingLastPathComponent().appending(path: self.data.lastPathComponent + ".log")
+        port = 0
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        try start()
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    /// Starts (again) on the same port, or on a new one the first time.
+    public func start(timeout: TimeInterval = 30) throws {
+        let process = Process()
+        process.executableURL = Sotay.hubBinary
+        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:\(port)"]
+        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": data.path]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        let log = try FileHandle(forWritingTo: logFile)
+        try log.seekToEnd()
+        process.standardError = log
+        try process.run()
+        self.process = process
+        // The first line on standard output names the address it listens on.
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = ""
+        while !text.contains("\n") {
+            guard Date() < deadline, process.isRunning else { throw HubFailed(log: (try? String(contentsOf: logFile, encoding: .utf8)) ?? "") }
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+              let bound = Int(text[range].split(separator: ":").last ?? "")
+        else { throw HubFailed(log: text) }
+        port = bound
+    }
+
+    /// SIGTERM, as systemd stops it; waits for the graceful shutdown.
+    public func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Runs an admin command on the same data folder (while the server runs, as it may).
+    @discardableResult
+    public func admin(_ arguments: [String]) throws -> Sotay.Result {
+        let runner = try Sotay(fixtureContent: false)
+        defer { runner.cleanUp() }
+        return try runner.run(arguments + ["--data", data.path], executable: Sotay.hubBinary)
+    }
+
+    /// `admin` decoded as JSON, for commands given `--json`.
+    public func adminJSON(_ arguments: [String]) throws -> Any {
+        let result = try admin(arguments)
+        guard result.status == 0 else { throw CommandFailed(arguments: arguments, result: result) }
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    /// Adds a volunteer and returns a fresh enrolment code for them.
+    public func enrolmentCode(name: String = "Nguyễn Văn An", village: String = "Thôn Đông") throws -> String {
+        let added = try admin(["volunteers", "add", name, "--village", village, "--commune", "Xã Gia Lộc"])
+        guard added.status == 0, let number = added.stdout.firstMatch(of: /số (\d+)/)?.1 else { throw CommandFailed(arguments: ["volunteers", "add"], result: added) }
+        let issued = try admin(["enroll-code", String(number)])
+        guard let code = issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1 else { throw CommandFailed(arguments: ["enroll-code"], result: issued) }
+        return String(code)
+    }
+
+    /// Requests the hub has answered so far, from its access log.
+    public func requestCount() -> Int {
+        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").filter { $0.contains("path=/v1/") }.count
+    }
+
+    public func cleanUp() {
+        stop()
+        try? FileManager.default.removeItem(at: data)
+        try? FileManager.default.removeItem(at: logFile)
+    }
+
+    public struct HubFailed: Error, CustomStringConvertible {
+        public let log: String
+        public init(log: String) { self.log = log }
+        public var description: String { "the hub did not start:\n\(log)" }
+    }
+}
