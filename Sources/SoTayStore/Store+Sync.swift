@@ -167,7 +167,7 @@ extension Store {
                         """, arguments: [status, reason, portalCode, at, dossierID])
                 case .announcement(let message, let at):
                     var record = AnnouncementRecord(message: message, at: at, receivedAt: now)
-                    try record.insert(db)
+                    try record.insert(db, onConflict: .ignore)
                 }
             }
             try db.execute(sql: "UPDATE hubLink SET cursor = ?, lastPulledCount = lastPulledCount + ?", arguments: [cursor, changes.count])

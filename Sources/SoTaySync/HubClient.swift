@@ -76,7 +76,14 @@ public struct HubClient: Sendable {
         }
         guard let http = response as? HTTPURLResponse else { throw .notTheHub(host: address.host, status: 0) }
         guard http.value(forHTTPHeaderField: WireProtocol.header) == WireProtocol.version else {
-            throw .notTheHub(host: address.host, status: http.statusCode)
+            // Not the hub's own reply. A reverse proxy in front of a stopped hub answers 5xx:
+            // try again later. A proxy's own size limit: the item will never fit, set it aside.
+            // Anything else (a Wi-Fi login page) is never taken for an answer.
+            switch http.statusCode {
+            case 500...: throw .hubFailed(status: http.statusCode)
+            case 413: throw .refused(status: 413, body: ErrorBody(.bodyTooLarge, "The proxy in front of the hub refused the body as too large."))
+            default: throw .notTheHub(host: address.host, status: http.statusCode)
+            }
         }
         let decoder = WireProtocol.decoder()
         guard (200..<300).contains(http.statusCode) else {

@@ -107,12 +107,19 @@ public struct SyncEngine: Sendable {
                 return value
             case .failure(let error):
                 guard error.isTransient else { throw error }
+                // The hub says how long to wait; beyond a minute, the next sync will do.
+                var floor = 0
+                if case .rateLimited(let seconds?) = error {
+                    guard seconds <= 60 else { throw error }
+                    floor = seconds * 1000
+                }
                 switch retry.failed(jitter: Double.random(in: 0..<1)) {
                 case .giveUp:
                     throw error
                 case .retry(let milliseconds):
-                    progress(.retrying(afterMilliseconds: milliseconds, reason: error))
-                    try await Task.sleep(for: .milliseconds(milliseconds))
+                    let wait = max(milliseconds, floor)
+                    progress(.retrying(afterMilliseconds: wait, reason: error))
+                    try await Task.sleep(for: .milliseconds(wait))
                 }
             }
         }
@@ -153,9 +160,9 @@ public struct SyncEngine: Sendable {
         while true {
             let items = try store.outbox(kind: .activity, limit: activityBatchSize)
             guard !items.isEmpty else { return }
-            let sent = try await sendActivityBatch(items, &report, &retry, progress)
-            // A batch the hub refused was split and its bad items parked: go on with the rest.
-            if sent == 0 && items.count == 1 { continue }
+            // A batch the hub refused is split and its bad items parked, so the loop ends:
+            // every item is either sent or parked, and parked items are not read again.
+            try await sendActivityBatch(items, &report, &retry, progress)
         }
     }
 

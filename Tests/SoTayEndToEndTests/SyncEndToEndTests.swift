@@ -20,11 +20,12 @@ struct Laptop {
 
     /// A complete draft marked ready, as `sotay guide --answers … --no-input --ready` makes it.
     @discardableResult
-    func readyDossier(_ name: String = "Trần Văn Bình") throws -> String {
-        let answers: [String: Any] = [
+    func readyDossier(_ name: String = "Trần Văn Bình", note: String? = nil) throws -> String {
+        var answers: [String: Any] = [
             "resident_name": name, "resident_phone": "0912345678", "ngay_sinh": "01/02/2026", "noi_sinh": "1",
             "giay_chung_sinh": true, "so_cccd_me": "001326012345", "so_con": 1,
         ]
+        if let note { answers["ghi_chu"] = note }
         try JSONSerialization.data(withJSONObject: answers).write(to: self.answers)
         let result = try sotay.run(["guide", "thu-nghiem", "--answers", self.answers.path, "--no-input", "--ready"])
         guard result.status == 0, let id = result.stdout.split(separator: "\n").first.map(String.init) else {
@@ -178,6 +179,39 @@ struct SyncEndToEndTests {
         #expect(try laptop.sotay.run(["enroll", hub.url, try hub.enrolmentCode(name: "Nguyễn Văn An 2")]).status == 0)
         #expect(try laptop.sotay.run(["sync"]).status == 0)
         #expect(try hubDossiers(hub).count == 1)
+    }
+
+    @Test("A revision the hub refuses is set aside with the reason, and the others still go")
+    func parkedDoesNotBlock() throws {
+        let hub = try HubProcess()
+        defer { hub.cleanUp() }
+        let laptop = try Laptop(hub: hub)
+        defer { laptop.sotay.cleanUp() }
+        let restored = try laptop.readyDossier("Người dân 1")
+        // The laptop's data folder is backed up, the dossier goes up, then the backup is
+        // restored: the laptop no longer knows revision 1 was sent, and edits it in place.
+        let backup = laptop.sotay.home.deletingLastPathComponent().appending(path: laptop.sotay.home.lastPathComponent + "-backup")
+        try FileManager.default.copyItem(at: laptop.sotay.home, to: backup)
+        defer { try? FileManager.default.removeItem(at: backup) }
+        #expect(try laptop.sotay.run(["sync"]).status == 0)
+        try FileManager.default.removeItem(at: laptop.sotay.home)
+        try FileManager.default.copyItem(at: backup, to: laptop.sotay.home)
+        let edited = try laptop.sotay.run(["drafts", "resume", String(restored.prefix(8))], input: "Ghi chú sau khi khôi phục\ncó\n")
+        #expect(edited.status == 0, "\(edited.stdout)\(edited.stderr)")
+        let other = try laptop.readyDossier("Người dân 2")
+
+        let sync = try laptop.sotay.run(["sync"])
+        #expect(sync.status == 1)
+        #expect(sync.stdout.contains("revision_conflict"))
+        #expect(Set(try hubDossiers(hub).keys) == [restored, other])
+        let status = try laptop.status()
+        let parked = try #require(status["parked"] as? [[String: Any]])
+        #expect(parked.map { $0["id"] as? String } == [restored])
+        #expect(status["pendingDossiers"] as? Int == 0)
+        // The hub kept what it received first; the next sync is not held up.
+        let detail = try #require(try hub.adminJSON(["dossiers", "show", restored, "--json"]) as? [String: Any])
+        #expect((detail["revisions"] as? [[String: Any]])?.count == 1)
+        #expect(try laptop.sotay.run(["sync"]).status == 0)
     }
 
     @Test("Plain http to another machine is refused unless allowed, and nothing is saved")

@@ -66,6 +66,20 @@ struct HubAuthTests {
         #expect(try hub.store.devices().isEmpty)
     }
 
+    @Test("Failed tokens from one address are rate-limited, while a valid token from that address still goes through")
+    func authRateLimit() async throws {
+        let hub = try HubFixture()
+        let code = try hub.code(for: try hub.volunteer())
+        try await hub.app(authFailuresAllowed: 2).test(.router) { client in
+            let device = try await client.enroll(code)
+            for _ in 0..<2 { #expect(try await client.json(.get, "/v1/changes", token: "sotay_guess").status == .unauthorized) }
+            let blocked = try await client.json(.get, "/v1/changes", token: "sotay_guess")
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.errorCode == .rateLimited)
+            #expect(try await client.json(.get, "/v1/changes", token: device.token).status == .ok)
+        }
+    }
+
     @Test("No token, a wrong token and a revoked device are refused with 401, and nothing changes")
     func unauthorized() async throws {
         let hub = try HubFixture()

@@ -17,10 +17,9 @@ final class RouteRecorder: @unchecked Sendable {
     func on(_ group: RouterGroup<HubRequestContext>, _ method: HTTPRequest.Method, _ path: String,
             _ handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response) {
         group.on(RouterPath(path), method: method, use: handler)
-        let contractPath = "/v1" + (path.isEmpty ? "" : "/" + path).split(separator: "/").map { segment in
-            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
-        }.joined(separator: "/").replacingOccurrences(of: "//", with: "/")
-        routes.append(RouteSpec(method: method.rawValue, path: contractPath.hasPrefix("/v1/") ? contractPath : "/v1/" + contractPath.dropFirst(3)))
+        // The contract spells parameters `{id}` where Hummingbird spells them `:id`.
+        let segments = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+        routes.append(RouteSpec(method: method.rawValue, path: "/v1/" + segments.joined(separator: "/")))
     }
 }
 

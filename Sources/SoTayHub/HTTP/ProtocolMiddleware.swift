@@ -58,13 +58,16 @@ struct DeviceAuthMiddleware: RouterMiddleware {
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let wait = await limiter.retryAfter(context.clientAddress) {
-            throw Refusal(429, .rateLimited, "Too many failed attempts from this address. Wait and try again.", retryAfter: wait)
-        }
+        // A valid token always goes through: behind a reverse proxy every laptop shares one
+        // address, and one revoked laptop retrying must not lock the others out. Only the
+        // failures wait, so guessing tokens stays slow.
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
               case let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces), !token.isEmpty,
               let device = try await store.device(tokenHash: Secrets.hash(token))
         else {
+            if let wait = await limiter.retryAfter(context.clientAddress) {
+                throw Refusal(429, .rateLimited, "Too many failed attempts from this address. Wait and try again.", retryAfter: wait)
+            }
             await limiter.recordFailure(context.clientAddress)
             throw Refusal.unauthorized
         }

@@ -130,11 +130,13 @@ enum Migrations {
                     lastPulledCount INTEGER NOT NULL DEFAULT 0
                 );
 
+                -- Unique by text and time: a feed replayed after enrolling again adds nothing.
                 CREATE TABLE announcement (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     message TEXT NOT NULL,
                     at DATETIME NOT NULL,
-                    receivedAt DATETIME NOT NULL
+                    receivedAt DATETIME NOT NULL,
+                    UNIQUE (message, at)
                 );
 
                 -- The outreach activity log: append-only, synced as activities.

@@ -73,6 +73,8 @@ enum StatusLines {
         for item in summary.parked {
             lines.append("  ✗ " + render.t("Máy chủ không nhận \(item.kind == .dossier ? "hồ sơ" : "mục nhật ký") \(item.itemId.prefix(8)): \(item.parkedReason ?? "")",
                                           "The hub refused \(item.kind.rawValue) \(item.itemId.prefix(8)): \(item.parkedReason ?? "")"))
+            lines.append("    " + render.t("Sửa nguyên nhân (sotay drafts resume …, rồi sotay drafts ready …) hoặc báo cán bộ xã; gửi lại: sotay sync --retry-parked",
+                                        "Fix the cause (sotay drafts resume …, then sotay drafts ready …) or tell the commune; resend with: sotay sync --retry-parked"))
         }
         for dossier in summary.followUps {
             lines.append("  ⚠ " + render.t("Hồ sơ \(dossier.shortID) cần bổ sung: \(dossier.hubReason ?? ""). Sửa bằng: sotay drafts resume \(dossier.shortID), rồi sotay drafts ready \(dossier.shortID)",

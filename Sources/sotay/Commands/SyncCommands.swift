@@ -41,6 +41,8 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-insecure"), help: "Cho phép http không mã hóa tới máy khác.") var allowInsecure = false
     @Flag(help: "Chờ đến khi máy chủ xã kết nối được rồi mới gửi (cho lịch chạy tự động).") var wait = false
     @Option(help: ArgumentHelp("Chờ tối đa bao lâu với --wait: 90s, 10m, 2h (mặc định 10m).", valueName: "thời-gian")) var timeout = "10m"
+    @Flag(name: .customLong("retry-parked"), help: "Gửi lại cả những mục máy chủ đã từ chối trước đó (sau khi đã sửa nguyên nhân).")
+    var retryParked = false
 
     func validate() throws {
         guard Self.duration(timeout) != nil else {
@@ -66,6 +68,10 @@ struct SyncCommand: AsyncParsableCommand {
         let store = try global.openStore()
         let address = try hub.map { text throws(SyncError) in try HubAddress(text, allowInsecure: allowInsecure) }
         let display = SyncDisplay(render: render)
+        if retryParked {
+            let count = try store.unpark()
+            if count > 0 { Output.line(render.t("Đưa \(count) mục bị từ chối trở lại hàng chờ gửi.", "Put \(count) refused item(s) back in line.")) }
+        }
         let report: SyncReport
         if wait {
             let schedule = ProbeSchedule(firstSeconds: ProbeSettings.firstSeconds, capSeconds: 60, reachableSeconds: 60)
