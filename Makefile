@@ -1,7 +1,7 @@
 # Sổ Tay — the two commands of the quick start, and the ones behind them.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 
-.PHONY: run test build deps release clean
+.PHONY: run test build hub deps release clean
 
 ## make run: install what is missing, build, and open the home menu on the bundled content.
 run: build
@@ -18,9 +18,14 @@ build: deps
 deps:
 	@scripts/install-deps.sh
 
-## make release: an optimised binary at .build/release/sotay, to copy to other laptops.
+## make hub: the commune hub, .build/debug/sotay-hub.
+hub: deps
+	$(SWIFT) build --product sotay-hub
+
+## make release: optimised binaries at .build/release/sotay (to copy to other laptops) and sotay-hub.
 release: deps
 	$(SWIFT) build -c release --product sotay
+	$(SWIFT) build -c release --product sotay-hub
 
 clean:
 	rm -rf .build

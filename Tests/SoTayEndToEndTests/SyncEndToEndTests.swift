@@ -330,3 +330,17 @@ final class CaptivePortal {
         process.waitUntilExit()
     }
 }
+
+@Suite("The volunteer's binary")
+struct BinaryTests {
+    @Test("sotay carries no server stack: neither Hummingbird nor SwiftNIO is linked into it")
+    func noServerStack() throws {
+        let sotay = try Data(contentsOf: Sotay.binary)
+        let hub = try Data(contentsOf: Sotay.hubBinary)
+        for name in ["Hummingbird", "NIOPosix", "NIOCore"] {
+            #expect(sotay.range(of: Data(name.utf8)) == nil, "\(name) is linked into sotay")
+        }
+        // The same search finds them in the hub, so the test can tell.
+        #expect(hub.range(of: Data("Hummingbird".utf8)) != nil)
+    }
+}
