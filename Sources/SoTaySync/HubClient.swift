@@ -71,6 +71,9 @@ public struct HubClient: Sendable {
             (data, response) = try await session.data(for: request)
         } catch let error as URLError where error.code == .timedOut {
             throw .timedOut(host: address.host)
+        } catch let error as URLError where [.secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+                                              .serverCertificateHasUnknownRoot, .serverCertificateNotYetValid].contains(error.code) {
+            throw .untrustedCertificate(host: address.host)
         } catch {
             throw .unreachable(host: address.host)
         }

@@ -20,6 +20,7 @@ public final class HubProbe: Sendable {
     private let schedule: ProbeSchedule
     private let state = Locked(Snapshot())
     private let task = Locked<Task<Void, Never>?>(nil)
+    private let stopped = Locked(false)
 
     public init(store: Store, schedule: ProbeSchedule = ProbeSchedule()) {
         self.store = store
@@ -31,12 +32,13 @@ public final class HubProbe: Sendable {
     public func start() {
         let store = store
         let state = state
+        let stopped = stopped
         let initial = schedule
         task.mutate { current in
             guard current == nil else { return }
             current = Task.detached(priority: .utility) {
                 var schedule = initial
-                while !Task.isCancelled {
+                while !stopped.value {
                     let seconds = await Self.probeOnce(store: store, state: state, schedule: &schedule)
                     try? await Task.sleep(for: .seconds(seconds))
                 }
@@ -44,11 +46,13 @@ public final class HubProbe: Sendable {
         }
     }
 
+    /// Stops probing after the current probe. The task is not cancelled: cancelling a
+    /// URLSession request in flight can deadlock FoundationNetworking on Linux (the cancel
+    /// handler waits on the session's queue while that queue resumes the task). A sync cut
+    /// short by the process exiting is safe: the outbox keeps what the hub did not confirm.
     public func stop() {
-        task.mutate { current in
-            current?.cancel()
-            current = nil
-        }
+        stopped.mutate { $0 = true }
+        task.mutate { $0 = nil }
     }
 
     /// One probe: is the hub there? If so and something waits (or nothing came down for a

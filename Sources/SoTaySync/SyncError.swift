@@ -11,6 +11,7 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
     case notEnrolled
     case unreachable(host: String)
     case timedOut(host: String)
+    case untrustedCertificate(host: String)
     case notTheHub(host: String, status: Int)
     case unauthorized
     case refused(status: Int, body: ErrorBody)
@@ -44,6 +45,9 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
             return pick(language, vi: "Không kết nối được máy chủ xã (\(host)).", en: "Cannot reach the commune hub (\(host)).") + kept
         case .timedOut(let host):
             return pick(language, vi: "Máy chủ xã (\(host)) không trả lời kịp; mạng có thể quá yếu.", en: "The commune hub (\(host)) did not answer in time; the connection may be too weak.") + kept
+        case .untrustedCertificate(let host):
+            return pick(language, vi: "Không kiểm tra được chứng chỉ https của \(host): có thể là máy giả mạo, hoặc xã dùng chứng chỉ tự ký chưa được cài vào máy này. Báo cán bộ kỹ thuật xã; chưa gửi gì.",
+                        en: "Cannot verify the https certificate of \(host): it may be an impostor, or the commune uses a self-signed certificate not installed on this laptop. Tell the commune's IT person; nothing was sent.")
         case .notTheHub(let host, _):
             return pick(language, vi: "Câu trả lời từ \(host) không phải của máy chủ Sổ Tay: mạng này có thể cần đăng nhập trước (trang đăng nhập Wi-Fi). Mở trình duyệt, đăng nhập mạng, rồi chạy lại `sotay sync`. Chưa có gì bị coi là đã gửi.",
                         en: "The reply from \(host) did not come from a Sổ Tay hub: this network may need a login first (a Wi-Fi login page). Open a browser, log in to the network, then run `sotay sync` again. Nothing was taken as sent.")
