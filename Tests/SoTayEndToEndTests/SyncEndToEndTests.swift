@@ -196,9 +196,12 @@ struct SyncEndToEndTests {
         #expect(try laptop.sotay.run(["sync"]).status == 0)
         try FileManager.default.removeItem(at: laptop.sotay.home)
         try FileManager.default.copyItem(at: backup, to: laptop.sotay.home)
+        // Out of reach while editing, so the open session's background sync cannot step in.
+        hub.stop()
         let edited = try laptop.sotay.run(["drafts", "resume", String(restored.prefix(8))], input: "Ghi chú sau khi khôi phục\ncó\n")
         #expect(edited.status == 0, "\(edited.stdout)\(edited.stderr)")
         let other = try laptop.readyDossier("Người dân 2")
+        try hub.start()
 
         let sync = try laptop.sotay.run(["sync"])
         #expect(sync.status == 1)
