@@ -93,7 +93,7 @@ func printJSON(_ value: some Encodable) throws {
 /// Dates as the commune reads them: Vietnam's time, day first.
 func vietnamTime(_ date: Date) -> String {
     var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600)!
+    calendar.timeZone = .vietnam
     let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
     return String(format: "%02d:%02d %02d/%02d/%04d", parts.hour ?? 0, parts.minute ?? 0, parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
 }
