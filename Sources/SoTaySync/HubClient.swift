@@ -97,6 +97,7 @@ public struct HubClient: Sendable {
             case 500...: throw .hubFailed(status: http.statusCode)
             default:
                 guard let body else { throw .notTheHub(host: address.host, status: http.statusCode) }
+                guard body.error.isPermanent else { throw .hubFailed(status: http.statusCode) }
                 throw .refused(status: http.statusCode, body: body)
             }
         }

@@ -5,23 +5,19 @@ import SoTayWire
 
 /// What a sync did, for the progress line, `sotay status` and the tests.
 public struct SyncReport: Sendable, Hashable {
+    /// An item the hub refused for good, and why.
+    public struct Parked: Sendable, Hashable {
+        public var id: String
+        public var reason: String
+    }
+
     public var sentDossiers = 0
     public var supplements = 0
     public var sentActivities = 0
-    public var parked: [(id: String, reason: String)] = []
+    public var parked: [Parked] = []
     public var pulledChanges = 0
     public var requests = 0
     public var bytesSent = 0
-
-    public static func == (lhs: SyncReport, rhs: SyncReport) -> Bool {
-        lhs.sentDossiers == rhs.sentDossiers && lhs.sentActivities == rhs.sentActivities && lhs.pulledChanges == rhs.pulledChanges
-            && lhs.requests == rhs.requests && lhs.bytesSent == rhs.bytesSent && lhs.parked.map(\.id) == rhs.parked.map(\.id)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(sentDossiers)
-        hasher.combine(requests)
-    }
 }
 
 /// One event of a running sync, for whoever shows progress.
@@ -145,9 +141,9 @@ public struct SyncEngine: Sendable {
                 report.bytesSent += payload.count
                 progress(.sentDossier(id: item.itemId, revision: item.revision, kind: accepted.kind, bytes: payload.count))
             } catch SyncError.refused(let status, let body) {
-                let reason = "\(status) \(body.error.rawValue): \(body.message)" + (body.fields.map { " " + $0.map { "\($0.field) \($0.problem)" }.joined(separator: "; ") } ?? "")
+                let reason = Self.reason(status, body)
                 try store.park([id], reason: reason)
-                report.parked.append((item.itemId, reason))
+                report.parked.append(.init(id: item.itemId, reason: reason))
                 progress(.parked(id: item.itemId, reason: reason))
             } catch let error as SyncError {
                 try? store.noteFailure(id, error: error.message(.en))
@@ -188,9 +184,9 @@ public struct SyncEngine: Sendable {
             return items.count
         } catch SyncError.refused(let status, let body) {
             guard items.count > 1 else {
-                let reason = "\(status) \(body.error.rawValue): \(body.message)" + (body.fields.map { " " + $0.map { "\($0.field) \($0.problem)" }.joined(separator: "; ") } ?? "")
+                let reason = Self.reason(status, body)
                 try store.park(ids, reason: reason)
-                report.parked.append((items[0].itemId, reason))
+                report.parked.append(.init(id: items[0].itemId, reason: reason))
                 progress(.parked(id: items[0].itemId, reason: reason))
                 return 0
             }
@@ -198,6 +194,12 @@ public struct SyncEngine: Sendable {
             let first = try await sendActivityBatch(Array(items[..<middle]), &report, &retry, progress)
             return try await first + sendActivityBatch(Array(items[middle...]), &report, &retry, progress)
         }
+    }
+
+    /// A refusal as the volunteer reads it: status, code, message, and the fields named.
+    private static func reason(_ status: Int, _ body: ErrorBody) -> String {
+        let fields = body.fields.map { " " + $0.map { "\($0.field) \($0.problem)" }.joined(separator: "; ") } ?? ""
+        return "\(status) \(body.error.rawValue): \(body.message)" + fields
     }
 
     private func pullChanges(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {

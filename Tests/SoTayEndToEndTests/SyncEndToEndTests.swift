@@ -232,14 +232,18 @@ struct SyncEndToEndTests {
 
 @Suite("End to end: finding the hub without being asked", .serialized)
 struct BackgroundSyncTests {
+    /// An enrolled laptop with one ready dossier, made while the hub is stopped.
+    static func readyWhileHubIsDown() throws -> (HubProcess, Laptop, String) {
+        let hub = try HubProcess()
+        let laptop = try Laptop(hub: hub)
+        hub.stop()
+        return (hub, laptop, try laptop.readyDossier())
+    }
+
     @Test("An open home menu syncs a ready dossier once the hub comes back")
     func homeMenuSyncsWhenHubReturns() throws {
-        let hub = try HubProcess()
-        defer { hub.cleanUp() }
-        let laptop = try Laptop(hub: hub)
-        defer { laptop.sotay.cleanUp() }
-        hub.stop()
-        let id = try laptop.readyDossier()
+        let (hub, laptop, id) = try Self.readyWhileHubIsDown()
+        defer { hub.cleanUp(); laptop.sotay.cleanUp() }
 
         let menu = try InteractiveSotay(laptop.sotay, [])
         defer { menu.kill() }
@@ -255,12 +259,8 @@ struct BackgroundSyncTests {
 
     @Test("sync --wait waits for the hub, then sends")
     func syncWait() throws {
-        let hub = try HubProcess()
-        defer { hub.cleanUp() }
-        let laptop = try Laptop(hub: hub)
-        defer { laptop.sotay.cleanUp() }
-        hub.stop()
-        let id = try laptop.readyDossier()
+        let (hub, laptop, id) = try Self.readyWhileHubIsDown()
+        defer { hub.cleanUp(); laptop.sotay.cleanUp() }
         let process = Process()
         process.executableURL = Sotay.binary
         process.arguments = ["sync", "--wait", "--timeout", "60s"]
