@@ -39,7 +39,7 @@ let package = Package(
         // The volunteer's local SQLite store.
         .target(
             name: "SoTayStore",
-            dependencies: ["SoTayCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SoTayCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // What the volunteer's laptop and the hub say to each other: request and reply bodies,

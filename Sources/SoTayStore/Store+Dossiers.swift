@@ -144,6 +144,7 @@ extension Store {
 
     /// Deletes a draft with its answers; the resident too when nothing else refers to them.
     public func deleteDraft(_ dossierID: String) throws(StoreError) {
+        let hashes = try attachments(of: dossierID).map(\.attachment.sha256)
         try write { db in
             guard let dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
             try db.execute(sql: "DELETE FROM outbox WHERE kind = 'dossier' AND itemId = ?", arguments: [dossier.id])
@@ -153,5 +154,8 @@ extension Store {
                 try ResidentRecord.deleteOne(db, key: dossier.residentId)
             }
         }
+        // The rows are gone; now the photos no other dossier uses. A crash in between leaves
+        // only unreferenced files, never a row without its file.
+        try blobFolder().remove(unreferencedBlobs(among: hashes))
     }
 }

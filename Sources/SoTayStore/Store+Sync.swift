@@ -44,7 +44,7 @@ extension Store {
     /// A revision queued but never tried is replaced in place (no one has seen it); once a
     /// revision may have reached the hub, a change is a new revision (a supplement).
     public func markReady(_ dossierID: String, now: Date = Date(),
-                          payload: (DossierRecord, Answers, Int) throws -> Data) throws(StoreError) -> ReadyOutcome {
+                          payload: (DossierRecord, Answers, [AttachmentRecord], Int) throws -> Data) throws(StoreError) -> ReadyOutcome {
         try write { db in
             guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
             if dossier.revision > 0 && !dossier.changedSinceReady {
@@ -59,7 +59,9 @@ extension Store {
             dossier.revision = revision
             dossier.readyAt = max(now, dossier.updatedAt)
             dossier.status = "ready"
-            let body = try payload(dossier, answers, revision)
+            let attachments = try AttachmentRecord.filter(AttachmentRecord.Columns.dossierId == dossierID)
+                .order(AttachmentRecord.Columns.addedAt, Column("id")).fetchAll(db)
+            let body = try payload(dossier, answers, attachments, revision)
             if var untried {
                 untried.payload = body
                 untried.createdAt = now

@@ -6,11 +6,14 @@ public struct ErrorBody: Codable, Sendable, Hashable, Error {
     public var message: String
     /// Which fields were wrong and why, for `invalid_field`.
     public var fields: [FieldProblem]?
+    /// The blobs a dossier names that the hub does not hold, for `missing_blobs`.
+    public var missing: [String]?
 
-    public init(_ error: ErrorCode, _ message: String, fields: [FieldProblem]? = nil) {
+    public init(_ error: ErrorCode, _ message: String, fields: [FieldProblem]? = nil, missing: [String]? = nil) {
         self.error = error
         self.message = message
         self.fields = fields
+        self.missing = missing
     }
 }
 
@@ -38,12 +41,25 @@ public enum ErrorCode: String, Codable, Sendable, Hashable, CaseIterable {
     case rateLimited = "rate_limited"
     case unsupportedMediaType = "unsupported_media_type"
     case internalError = "internal_error"
+    /// A dossier names blobs the hub does not hold: upload them, then send the same revision again.
+    case missingBlobs = "missing_blobs"
+    /// tus: `Upload-Offset` is not where the upload stands; ask with `HEAD` and continue from there.
+    case offsetMismatch = "offset_mismatch"
+    /// tus: a chunk's `Upload-Checksum`, or the whole blob's SHA-256, did not match.
+    case checksumMismatch = "checksum_mismatch"
+    /// tus: the upload expired or failed its check; start a new one.
+    case uploadExpired = "upload_expired"
+    /// tus: `Tus-Resumable` missing or not 1.0.0.
+    case tusVersion = "tus_version"
+    case unsupportedChecksum = "unsupported_checksum"
+    /// Another request is writing this upload right now; ask again in a moment.
+    case uploadBusy = "upload_busy"
 
     /// Whether resending the same request later can succeed (the client keeps it in the outbox)
     /// or never will (the client parks it with the reason).
     public var isPermanent: Bool {
         switch self {
-        case .rateLimited, .internalError: false
+        case .rateLimited, .internalError, .missingBlobs, .offsetMismatch, .checksumMismatch, .uploadExpired, .uploadBusy: false
         default: true
         }
     }

@@ -72,9 +72,13 @@ public struct DossierUpload: Codable, Sendable, Hashable {
     public var answers: [String: AnswerValue]
     public var createdAt: Date
     public var readyAt: Date
+    /// The photos and scans this revision carries, by hash. Each must be uploaded first
+    /// (`/v1/uploads`); the hub refuses a revision naming a blob it does not hold.
+    public var attachments: [AttachmentRef]
 
     public init(id: String, revision: Int, procedureId: String, packVersion: String, residentId: String, village: String, commune: String,
-                requiredCount: Int, satisfiedCount: Int, answers: [String: AnswerValue], createdAt: Date, readyAt: Date) {
+                requiredCount: Int, satisfiedCount: Int, answers: [String: AnswerValue], createdAt: Date, readyAt: Date,
+                attachments: [AttachmentRef] = []) {
         self.id = id
         self.revision = revision
         self.procedureId = procedureId
@@ -87,6 +91,66 @@ public struct DossierUpload: Codable, Sendable, Hashable {
         self.answers = answers
         self.createdAt = createdAt
         self.readyAt = readyAt
+        self.attachments = attachments
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, revision, procedureId, packVersion, residentId, village, commune, requiredCount, satisfiedCount, answers, createdAt, readyAt
+        case attachments
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        revision = try container.decode(Int.self, forKey: .revision)
+        procedureId = try container.decode(String.self, forKey: .procedureId)
+        packVersion = try container.decode(String.self, forKey: .packVersion)
+        residentId = try container.decode(String.self, forKey: .residentId)
+        village = try container.decode(String.self, forKey: .village)
+        commune = try container.decode(String.self, forKey: .commune)
+        requiredCount = try container.decode(Int.self, forKey: .requiredCount)
+        satisfiedCount = try container.decode(Int.self, forKey: .satisfiedCount)
+        answers = try container.decode([String: AnswerValue].self, forKey: .answers)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
+        readyAt = try container.decode(Date.self, forKey: .readyAt)
+        // Revisions from before attachments existed carry none.
+        attachments = try container.decodeIfPresent([AttachmentRef].self, forKey: .attachments) ?? []
+    }
+}
+
+/// A photo or scan a dossier revision carries: its hash, size and kind, and the paper it shows.
+/// The name the file had on the volunteer's laptop never travels.
+public struct AttachmentRef: Codable, Sendable, Hashable {
+    /// Lowercase hex SHA-256 of the whole file.
+    public var sha256: String
+    public var size: Int64
+    public var mediaType: String
+    /// The procedure's document step this shows; `nil` for another paper.
+    public var document: String?
+
+    public init(sha256: String, size: Int64, mediaType: String, document: String?) {
+        self.sha256 = sha256
+        self.size = size
+        self.mediaType = mediaType
+        self.document = document
+    }
+}
+
+/// `POST /v1/blobs/query`: which of these blobs the hub does not hold yet for this volunteer.
+public struct BlobQuery: Codable, Sendable, Hashable {
+    public var sha256: [String]
+
+    public init(sha256: [String]) {
+        self.sha256 = sha256
+    }
+}
+
+public struct BlobQueryReply: Codable, Sendable, Hashable {
+    /// The asked hashes the hub does not hold, in the order asked.
+    public var missing: [String]
+
+    public init(missing: [String]) {
+        self.missing = missing
     }
 }
 

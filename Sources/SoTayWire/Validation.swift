@@ -5,6 +5,7 @@ import SoTayCore
 extension DossierUpload {
     public static let maxAnswers = 500
     public static let maxTextLength = 4000
+    public static let maxAttachments = 50
 
     public var problems: [FieldProblem] {
         var problems: [FieldProblem] = []
@@ -25,6 +26,13 @@ extension DossierUpload {
             if value.textLength > Self.maxTextLength { problems.append(.init(field: "answers.\(key.prefix(80))", problem: "longer than \(Self.maxTextLength) characters")) }
         }
         if readyAt < createdAt { problems.append(.init(field: "readyAt", problem: "must not be before createdAt")) }
+        if attachments.count > Self.maxAttachments { problems.append(.init(field: "attachments", problem: "at most \(Self.maxAttachments)")) }
+        for (index, attachment) in attachments.enumerated() {
+            problems += attachment.problems.map { FieldProblem(field: "attachments[\(index)].\($0.field)", problem: $0.problem) }
+        }
+        if Set(attachments.map(\.sha256)).count != attachments.count {
+            problems.append(.init(field: "attachments", problem: "each blob at most once"))
+        }
         return problems
     }
 }
@@ -48,6 +56,19 @@ extension ActivityUpload {
     }
 }
 
+extension AttachmentRef {
+    public static let mediaTypes: Set<String> = ["image/jpeg", "image/png", "application/pdf"]
+
+    public var problems: [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if !Identifiers.isSHA256(sha256) { problems.append(.init(field: "sha256", problem: "must be 64 lowercase hex digits")) }
+        if size < 1 || size > WireProtocol.maxBlobSize { problems.append(.init(field: "size", problem: "must be 1–\(WireProtocol.maxBlobSize)")) }
+        if !Self.mediaTypes.contains(mediaType) { problems.append(.init(field: "mediaType", problem: "must be image/jpeg, image/png or application/pdf")) }
+        if let document, !Identifiers.isStepID(document) { problems.append(.init(field: "document", problem: "must be a document step id")) }
+        return problems
+    }
+}
+
 /// Shapes of identifiers on the wire.
 public enum Identifiers {
     public static func isUUID(_ text: String) -> Bool {
@@ -61,6 +82,10 @@ public enum Identifiers {
 
     public static func isStepID(_ text: String) -> Bool {
         (1...80).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+    }
+
+    public static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     public static func isName(_ text: String) -> Bool {

@@ -15,6 +15,11 @@ public enum WireProtocol {
     /// Most activities in one `POST /v1/activities`.
     public static let maxActivitiesPerBatch = 500
     /// Default and largest page of the change feed.
+    /// Largest blob the hub takes by default (`Tus-Max-Size`), and most hashes in one query.
+    public static let maxBlobSize: Int64 = 20 << 20
+    public static let maxBlobQuery = 1000
+    /// The tus version spoken at `/v1/uploads`.
+    public static let tusVersion = "1.0.0"
     public static let defaultChangesLimit = 200
     public static let maxChangesLimit = 1000
 

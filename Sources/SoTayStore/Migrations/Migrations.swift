@@ -158,6 +158,42 @@ enum Migrations {
                 CREATE INDEX activity_on_occurredAt ON activity(occurredAt);
                 """)
         }
+        migrator.registerMigration("v3-attachments") { db in
+            try db.execute(sql: """
+                -- A photo or scan linked to a dossier and, when known, to the paper it shows.
+                -- The bytes live once in the blob folder under their SHA-256; the name the file
+                -- had on disk is only a label.
+                CREATE TABLE attachment (
+                    id TEXT PRIMARY KEY,
+                    dossierId TEXT NOT NULL REFERENCES dossier(id) ON DELETE CASCADE,
+                    documentId TEXT,
+                    sha256 TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mediaType TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    addedAt DATETIME NOT NULL,
+                    UNIQUE (dossierId, sha256)
+                );
+                CREATE INDEX attachment_on_sha256 ON attachment(sha256);
+
+                -- Where the upload of each blob stands: the tus upload's address on the hub (so a
+                -- later run resumes it), the last offset the hub reported, and when the hub
+                -- confirmed the whole blob.
+                CREATE TABLE blobUpload (
+                    sha256 TEXT PRIMARY KEY,
+                    uploadURL TEXT,
+                    offset INTEGER NOT NULL DEFAULT 0,
+                    updatedAt DATETIME NOT NULL,
+                    uploadedAt DATETIME
+                ) WITHOUT ROWID;
+
+                -- The volunteer's settings that are not part of the profile.
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

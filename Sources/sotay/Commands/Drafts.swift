@@ -88,8 +88,18 @@ struct Drafts: ParsableCommand {
             var hubReason: String?
             var portalCode: String?
             var receipts: [ReceiptJSON]
+            var attachments: [AttachmentJSON]
             var createdAt: Date
             var updatedAt: Date
+        }
+
+        struct AttachmentJSON: Encodable {
+            var label: String
+            var document: String?
+            var mediaType: String
+            var size: Int64
+            var sha256: String
+            var uploaded: Bool
         }
 
         struct ReceiptJSON: Encodable {
@@ -116,6 +126,7 @@ struct Drafts: ParsableCommand {
                 ReceiptJSON(revision: receipt.revision, kind: receipt.kind, receivedAt: receipt.receivedAt, contentSHA256: receipt.contentSHA256,
                             signatureValid: hubKey.map { receipt.isSigned(by: $0) })
             }
+            let attachments = try store.attachments(of: dossier.id)
             if json {
                 try printJSON(Detail(
                     id: dossier.id, procedureId: procedure.id, residentName: try store.residentName(of: dossier), status: dossier.status,
@@ -124,7 +135,10 @@ struct Drafts: ParsableCommand {
                     documentsHave: status.documentsHave.map(\.id), documentsMissing: status.documentsMissing.map(\.id),
                     unanswered: status.unansweredRequired.map(\.id), revision: dossier.revision, sentRevision: dossier.sentRevision,
                     changedSinceReady: dossier.changedSinceReady, hubStatus: dossier.hubStatus, hubReason: dossier.hubReason,
-                    portalCode: dossier.portalCode, receipts: receipts, createdAt: dossier.createdAt, updatedAt: dossier.updatedAt))
+                    portalCode: dossier.portalCode, receipts: receipts,
+                    attachments: attachments.map { .init(label: $0.attachment.label, document: $0.attachment.documentId, mediaType: $0.attachment.mediaType,
+                                                         size: $0.attachment.size, sha256: $0.attachment.sha256, uploaded: $0.uploaded) },
+                    createdAt: dossier.createdAt, updatedAt: dossier.updatedAt))
                 return
             }
             Output.line(render.t("Câu trả lời:", "Answers:"))
@@ -133,6 +147,17 @@ struct Drafts: ParsableCommand {
             }
             Output.line(render.summary(procedure, status: status, draftID: dossier.shortID, residentName: try store.residentName(of: dossier),
                                        province: workspace.province(for: try store.profile())))
+            if !attachments.isEmpty {
+                Output.line(render.t("Tệp đính kèm:", "Attachments:"))
+                for item in attachments {
+                    let attachment = item.attachment
+                    let paper = attachment.documentId.flatMap { id in procedure.steps.first { $0.id == id } }.map { render.text($0.text) }
+                        ?? render.t("giấy tờ khác", "other paper")
+                    let kind = FileKind(mediaType: attachment.mediaType).map { render.text($0.title) } ?? attachment.mediaType
+                    let state = item.uploaded ? render.t("✓ đã lên máy chủ xã", "✓ on the commune hub") : render.t("chưa gửi", "not sent yet")
+                    Output.line("  • \(paper): \(attachment.label) · \(kind) · \(Attaching.megabytes(attachment.size)) · \(attachment.sha256.prefix(8)) · \(state)")
+                }
+            }
             Output.line(render.t("Tạo lúc ", "Created ") + render.date(dossier.createdAt) + render.t(" · sửa lần cuối ", " · last changed ") + render.date(dossier.updatedAt))
             for line in SyncLines.dossier(dossier, receipts: receipts, render: render) { Output.line(line) }
         }

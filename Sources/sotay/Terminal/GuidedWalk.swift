@@ -47,11 +47,29 @@ struct GuidedWalk {
                 step = next
                 help(step)
             }
-            guard let line = reader.read(prompt: "> ", completions: completions(for: step)) else {
-                transition = session.handle(.quit)
-                continue
+            transition = session.handle(readReply(for: step))
+        }
+    }
+
+    /// One reply from the volunteer. At a document step a file path is also an answer: the
+    /// file is attached and the paper counts as present; a file that cannot be attached is
+    /// explained and the same step asked again.
+    private func readReply(for step: Step) -> ChecklistSession.Reply {
+        let isDocument = if case .document = step.kind { true } else { false }
+        Completion.filePaths = isDocument
+        defer { Completion.filePaths = false }
+        while true {
+            guard let line = reader.read(prompt: "> ", completions: completions(for: step)) else { return .quit }
+            guard isDocument, Attaching.looksLikePath(line) else { return Self.reply(line) }
+            do {
+                let attaching = Attaching(store: store, procedure: session.procedure, dossier: dossier, render: render)
+                try attaching.attach(path: line, documentId: step.id, label: nil)
+                return .answer(.text(language == .vi ? "có" : "yes"))
+            } catch let error as any LocalizedMessage {
+                Output.line("  ✗ " + error.message(language))
+            } catch {
+                Output.line("  ✗ " + render.t("Không đính kèm được tệp này.", "This file could not be attached."))
             }
-            transition = session.handle(Self.reply(line))
         }
     }
 
@@ -90,7 +108,8 @@ struct GuidedWalk {
         case .document(let required):
             let optional = required ? "" : render.t(" (không bắt buộc)", " (optional)")
             Output.line("\(position(of: step)) " + render.t("Giấy tờ: ", "Paper: ") + render.text(step.text) + optional)
-            Output.line("  " + render.t("Người dân đã có giấy này chưa? (có / chưa)", "Does the resident have it? (yes / no)"))
+            Output.line("  " + render.t("Người dân đã có giấy này chưa? (có / chưa — hoặc gõ đường dẫn ảnh chụp giấy để đính kèm, Tab để gợi ý)",
+                                        "Does the resident have it? (yes / no — or type the path of a photo of it to attach, Tab completes)"))
         case .question(let question):
             let optional = question.required ? "" : render.t(" (không bắt buộc)", " (optional)")
             Output.line("\(position(of: step)) \(render.text(step.text))\(optional)")

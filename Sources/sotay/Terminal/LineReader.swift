@@ -35,12 +35,18 @@ final class LineReader {
 /// Tab completion through readline's C callbacks; the candidates are set before each prompt.
 enum Completion {
     nonisolated(unsafe) static var candidates: [String] = []
+    /// At a document step, text that starts like a path completes as file names.
+    nonisolated(unsafe) static var filePaths = false
     nonisolated(unsafe) private static var matches: [String] = []
 
     static func install() {
         // Complete the whole line, not the last word: procedure names have spaces.
         rl_completer_word_break_characters = UnsafePointer(strdup("\t\n"))
         rl_completion_entry_function = { text, state in
+            if Completion.filePaths, let text, Attaching.looksLikePath(String(cString: text), typing: true) {
+                rl_filename_completion_desired = 1
+                return rl_filename_completion_function(text, state)
+            }
             if state == 0 {
                 let typed = Folding.fold(text.map { String(cString: $0) } ?? "")
                 Completion.matches = Completion.candidates.filter { Folding.fold($0).hasPrefix(typed) }
