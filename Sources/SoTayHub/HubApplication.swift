@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import SoTayWire
 
 /// How the hub is started.
 public struct HubConfiguration: Sendable {
@@ -18,9 +19,14 @@ public struct HubConfiguration: Sendable {
     public var enrollFailuresAllowed: Int
     /// Failed authentications allowed per address per 15 minutes.
     public var authFailuresAllowed: Int
+    /// Largest blob taken at `/v1/uploads` (`Tus-Max-Size`).
+    public var maxBlobBytes: Int64
+    /// How long an unfinished upload is kept after its last step forward.
+    public var uploadLifetime: TimeInterval
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil,
-                enrollFailuresAllowed: Int = 10, authFailuresAllowed: Int = 30) {
+                enrollFailuresAllowed: Int = 10, authFailuresAllowed: Int = 30, maxBlobBytes: Int64 = WireProtocol.maxBlobSize,
+                uploadLifetime: TimeInterval = 72 * 3600) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
@@ -28,6 +34,8 @@ public struct HubConfiguration: Sendable {
         self.tlsKey = tlsKey
         self.enrollFailuresAllowed = enrollFailuresAllowed
         self.authFailuresAllowed = authFailuresAllowed
+        self.maxBlobBytes = min(maxBlobBytes, WireProtocol.maxBlobSize)
+        self.uploadLifetime = uploadLifetime
     }
 }
 
@@ -36,7 +44,9 @@ public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Ro
     let router = Router(context: HubRequestContext.self)
     let routes = HubRoutes(store: store,
                            enrollLimiter: RateLimiter(limit: configuration.enrollFailuresAllowed, window: 15 * 60),
-                           authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60))
+                           authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60),
+                           tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
+                                          lifetime: configuration.uploadLifetime))
     let specs = routes.register(on: router)
     return (router, specs)
 }
@@ -73,6 +83,9 @@ public func runHub(
     configuration: HubConfiguration, store: HubStore, logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws {
+    // Uploads that expired while the hub was stopped go before it serves again.
+    let swept = try await store.sweepExpiredUploads()
+    if swept > 0 { logger.info("expired uploads removed", metadata: ["count": "\(swept)"]) }
     let app = try buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }

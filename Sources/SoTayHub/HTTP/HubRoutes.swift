@@ -28,6 +28,7 @@ struct HubRoutes {
     let store: HubStore
     let enrollLimiter: RateLimiter
     let authLimiter: RateLimiter
+    let tus: TusRoutes
 
     func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
         let recorder = RouteRecorder()
@@ -41,6 +42,7 @@ struct HubRoutes {
         recorder.on(device, .get, "dossiers/:id", getDossier)
         recorder.on(device, .post, "activities", postActivities)
         recorder.on(device, .get, "changes", changes)
+        tus.register(open: open, device: device, recorder: recorder)
         return recorder.routes
     }
 

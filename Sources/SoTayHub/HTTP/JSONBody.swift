@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import SoTayWire
@@ -61,6 +62,9 @@ enum JSONResponse {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let wait = refusal.retryAfter { headers[.retryAfter] = String(wait) }
         if refusal.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"sotay-hub\"" }
+        for (name, value) in refusal.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         return Response(status: .init(code: refusal.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -23,6 +23,9 @@ struct ProtocolMiddleware: RouterMiddleware {
             response = JSONResponse.refusal(Refusal(500, .internalError, "The hub could not handle the request. Nothing was stored; try again later."))
         }
         Self.stamp(&response.headers)
+        if request.uri.path.hasPrefix("/v1/uploads") {
+            response.headers[TusRoutes.Header.resumable] = WireProtocol.tusVersion
+        }
         // One access-log line per request: method, path (never the query or a body), status, time.
         let elapsed = (ContinuousClock.now - started).components
         let milliseconds = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000

@@ -33,6 +33,12 @@ public enum Secrets {
         return "dev-" + String((0..<8).map { _ in codeAlphabet[Int.random(in: 0..<codeAlphabet.count, using: &generator)] }).lowercased()
     }
 
+    /// 128 random bits in hex: an upload's address is not guessable.
+    static func newUploadID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
     static func hash(_ secret: String) -> String {
         Hashes.sha256Hex(Data(secret.utf8))
     }

@@ -95,6 +95,41 @@ enum HubMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-blobs") { db in
+            try db.execute(sql: """
+                -- Verified blobs, stored once under their SHA-256 in the blobs folder.
+                CREATE TABLE blob (
+                    sha256 TEXT PRIMARY KEY,
+                    size INTEGER NOT NULL,
+                    storedAt DATETIME NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Who uploaded each blob: a volunteer may reference only blobs they uploaded.
+                CREATE TABLE blobHolder (
+                    sha256 TEXT NOT NULL REFERENCES blob(sha256),
+                    volunteerId INTEGER NOT NULL REFERENCES volunteer(id),
+                    heldSince DATETIME NOT NULL,
+                    PRIMARY KEY (sha256, volunteerId)
+                ) WITHOUT ROWID;
+
+                -- tus uploads in progress (and, until they expire, finished or failed ones).
+                -- The bytes are in uploads/ID.part; offset is what was written and flushed.
+                CREATE TABLE upload (
+                    id TEXT PRIMARY KEY,
+                    deviceId TEXT NOT NULL REFERENCES device(id),
+                    volunteerId INTEGER NOT NULL REFERENCES volunteer(id),
+                    length INTEGER NOT NULL,
+                    offset INTEGER NOT NULL DEFAULT 0,
+                    sha256 TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL,
+                    expiresAt DATETIME NOT NULL,
+                    completedAt DATETIME,
+                    failedAt DATETIME
+                ) WITHOUT ROWID;
+                CREATE INDEX upload_on_expiresAt ON upload(expiresAt);
+                """)
+        }
         return migrator
     }
 }

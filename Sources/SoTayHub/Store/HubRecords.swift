@@ -122,3 +122,23 @@ struct ChangeRecord: Codable, FetchableRecord, MutablePersistableRecord {
         Change(kind: kind, at: at, dossierId: dossierId, status: status, reason: reason, portalCode: portalCode, message: message)
     }
 }
+
+/// One tus upload: where it stands and whose it is.
+struct HubUpload: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "upload"
+    var id: String
+    var deviceId: String
+    var volunteerId: Int64
+    var length: Int64
+    var offset: Int64
+    var sha256: String
+    var createdAt: Date
+    var updatedAt: Date
+    var expiresAt: Date
+    var completedAt: Date?
+    var failedAt: Date?
+
+    enum Columns {
+        static let expiresAt = Column(CodingKeys.expiresAt)
+    }
+}

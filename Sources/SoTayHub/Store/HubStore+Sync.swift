@@ -53,6 +53,11 @@ extension HubStore {
             case .stale(let latest):
                 throw Refusal(409, .staleRevision, "Revision \(upload.revision) is older than the hub's latest (\(latest)). Nothing was stored.")
             case .store(let kind):
+                let missing = try Self.missingBlobs(upload.attachments.map(\.sha256), volunteerId: device.volunteerId, db: db)
+                guard missing.isEmpty else {
+                    throw Refusal(422, .missingBlobs, "The dossier names \(missing.count) attachment(s) the hub does not hold. Upload them, then send the same revision again. Nothing was stored.",
+                                  missing: missing)
+                }
                 let receivedAt = WireDate.truncated(now)
                 let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
                                               contentSHA256: hash, receivedAt: receivedAt)

@@ -6,11 +6,15 @@ public struct Refusal: Error, Sendable, Hashable {
     public var body: ErrorBody
     /// For 429: seconds to wait.
     public var retryAfter: Int?
+    /// Extra response headers (tus: `Tus-Version` on 412).
+    public var headers: [String: String]
 
-    init(_ status: Int, _ code: ErrorCode, _ message: String, fields: [FieldProblem]? = nil, retryAfter: Int? = nil) {
+    init(_ status: Int, _ code: ErrorCode, _ message: String, fields: [FieldProblem]? = nil, missing: [String]? = nil, retryAfter: Int? = nil,
+         headers: [String: String] = [:]) {
         self.status = status
-        self.body = ErrorBody(code, message, fields: fields)
+        self.body = ErrorBody(code, message, fields: fields, missing: missing)
         self.retryAfter = retryAfter
+        self.headers = headers
     }
 
     static func invalid(_ fields: [FieldProblem]) -> Refusal {
