@@ -37,6 +37,16 @@ public struct HubClient: Sendable {
         try await send("PUT", "/v1/dossiers/\(id)", body: payload, as: DossierAccepted.self)
     }
 
+    /// Which of these blobs the hub does not hold yet for this volunteer.
+    public func missingBlobs(_ hashes: [String]) async throws(SyncError) -> [String] {
+        try await send("POST", "/v1/blobs/query", body: encode(BlobQuery(sha256: hashes)), as: BlobQueryReply.self).missing
+    }
+
+    /// A tus client for the hub's `/v1/uploads`, with this device's token.
+    public func uploader() -> TusUploader {
+        TusUploader(endpoint: address.url.appending(path: "v1/uploads"), headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
+    }
+
     public func postActivities(_ batch: ActivityBatch) async throws(SyncError) -> ActivityBatchReply {
         try await send("POST", "/v1/activities", body: encode(batch), as: ActivityBatchReply.self)
     }
@@ -97,6 +107,7 @@ public struct HubClient: Sendable {
             case 500...: throw .hubFailed(status: http.statusCode)
             default:
                 guard let body else { throw .notTheHub(host: address.host, status: http.statusCode) }
+                if body.error == .missingBlobs { throw .missingBlobs(body.missing ?? []) }
                 guard body.error.isPermanent else { throw .hubFailed(status: http.statusCode) }
                 throw .refused(status: http.statusCode, body: body)
             }

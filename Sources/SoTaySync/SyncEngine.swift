@@ -18,12 +18,17 @@ public struct SyncReport: Sendable, Hashable {
     public var pulledChanges = 0
     public var requests = 0
     public var bytesSent = 0
+    /// Attachment bytes the hub took in this run (partial chunks included), and whole blobs.
+    public var attachmentBytes: Int64 = 0
+    public var blobsSent = 0
 }
 
 /// One event of a running sync, for whoever shows progress.
 public enum SyncEvent: Sendable {
-    /// About to send: how many items and bytes wait.
-    case starting(items: Int, bytes: Int)
+    /// About to send: how many items and bytes wait, and the attachment bytes not yet on the hub.
+    case starting(items: Int, bytes: Int, attachmentBytes: Int64)
+    /// The hub took `bytes` more attachment bytes.
+    case uploaded(bytes: Int64)
     case sentDossier(id: String, revision: Int, kind: RevisionKind, bytes: Int)
     case sentActivities(count: Int, bytes: Int)
     case parked(id: String, reason: String)
@@ -40,10 +45,12 @@ public struct SyncEngine: Sendable {
     public let hubKey: String
     public var retry: RetryPolicy
     public var activityBatchSize: Int
+    let uploader: TusUploader
 
     public init(store: Store, client: HubClient, hubKey: String, retry: RetryPolicy = RetryPolicy(), activityBatchSize: Int = 200) {
         self.store = store
         self.client = client
+        self.uploader = client.uploader()
         self.hubKey = hubKey
         self.retry = retry
         self.activityBatchSize = activityBatchSize
@@ -124,13 +131,33 @@ public struct SyncEngine: Sendable {
     private func sendDossiers(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
         let items = try store.outbox(kind: .dossier)
         let activities = try store.outbox(kind: .activity).count
-        progress(.starting(items: items.count + activities, bytes: items.reduce(0) { $0 + ($1.payload?.count ?? 0) }))
+        var waiting: [String: Int64] = [:]
+        for item in items {
+            for ref in Self.attachments(of: item) where try store.blobUpload(ref.sha256)?.uploadedAt == nil {
+                waiting[ref.sha256] = ref.size
+            }
+        }
+        progress(.starting(items: items.count + activities, bytes: items.reduce(0) { $0 + ($1.payload?.count ?? 0) },
+                           attachmentBytes: waiting.values.reduce(0, +)))
+        var chunk = AdaptiveChunk()
         for item in items {
             guard let id = item.id, let payload = item.payload else { continue }
             try store.noteAttempt([id])
             do {
-                let accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
-                    try await client.putDossier(item.itemId, payload: payload)
+                try await sendAttachments(Self.attachments(of: item), &chunk, &report, &retry, progress)
+                let accepted: DossierAccepted
+                do {
+                    accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+                        try await client.putDossier(item.itemId, payload: payload)
+                    }
+                } catch SyncError.missingBlobs(let hashes) {
+                    // The hub lost blobs it had confirmed (restored from an old backup): send
+                    // them again, then the same revision. A second refusal parks the dossier.
+                    try store.markBlobsMissing(hashes)
+                    try await sendAttachments(Self.attachments(of: item), &chunk, &report, &retry, progress)
+                    accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+                        try await client.putDossier(item.itemId, payload: payload)
+                    }
                 }
                 guard accepted.receipt.isSigned(by: hubKey), accepted.receipt.contentSHA256 == Hashes.sha256Hex(payload),
                       accepted.dossierId == item.itemId, accepted.revision == item.revision
@@ -145,10 +172,68 @@ public struct SyncEngine: Sendable {
                 try store.park([id], reason: reason)
                 report.parked.append(.init(id: item.itemId, reason: reason))
                 progress(.parked(id: item.itemId, reason: reason))
+            } catch let error as SyncError where error.parksDossier {
+                let reason = error.message(.vi)
+                try store.park([id], reason: reason)
+                report.parked.append(.init(id: item.itemId, reason: reason))
+                progress(.parked(id: item.itemId, reason: reason))
             } catch let error as SyncError {
                 try? store.noteFailure(id, error: error.message(.en))
                 throw error
             }
+        }
+    }
+
+    /// The attachments a queued revision names, read from the frozen payload itself.
+    static func attachments(of item: OutboxItem) -> [AttachmentRef] {
+        guard let payload = item.payload, let upload = try? WireProtocol.decoder().decode(DossierUpload.self, from: payload) else { return [] }
+        return upload.attachments
+    }
+
+    /// Makes sure the hub holds every blob in `refs`: asks which it lacks, then uploads those
+    /// with tus, remembering each upload's address so that a later run resumes it.
+    private func sendAttachments(_ refs: [AttachmentRef], _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
+                                 _ progress: @Sendable (SyncEvent) -> Void) async throws {
+        let pending = try refs.filter { try store.blobUpload($0.sha256)?.uploadedAt == nil }
+        guard !pending.isEmpty else { return }
+        let hashes = pending.map(\.sha256)
+        let missing = Set(try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+            try await client.missingBlobs(hashes)
+        })
+        try store.markBlobsUploaded(hashes.filter { !missing.contains($0) })
+        let folder = try store.blobFolder()
+        for ref in pending where missing.contains(ref.sha256) {
+            let file = folder.fileURL(sha256: ref.sha256)
+            guard FileManager.default.fileExists(atPath: file.path) else { throw SyncError.attachmentUnreadable(sha256: ref.sha256) }
+            let kind = FileKind(mediaType: ref.mediaType)?.rawValue ?? "bin"
+            let blob = TusUploader.Blob(fileURL: file, size: ref.size, sha256: ref.sha256, name: "\(ref.sha256).\(kind)")
+            let resume = try store.blobUpload(ref.sha256)?.uploadURL.flatMap { URL(string: $0) }
+            let store = self.store
+            var gained: Int64 = 0
+            var requests = 0
+            do {
+                _ = try await uploader.upload(blob, resumeURL: resume, chunk: &chunk) { event in
+                    requests += 1
+                    switch event {
+                    case .created(let url):
+                        try store.noteBlobUpload(ref.sha256, url: url.absoluteString, offset: 0)
+                    case .progressed(let url, let offset, let bytes):
+                        try store.noteBlobUpload(ref.sha256, url: url.absoluteString, offset: offset)
+                        gained += bytes
+                        progress(.uploaded(bytes: bytes))
+                    case .retrying(let milliseconds, let reason):
+                        progress(.retrying(afterMilliseconds: milliseconds, reason: reason))
+                    }
+                }
+            } catch {
+                report.attachmentBytes += gained
+                report.requests += requests
+                throw error
+            }
+            report.attachmentBytes += gained
+            report.requests += requests
+            try store.markBlobsUploaded([ref.sha256])
+            report.blobsSent += 1
         }
     }
 

@@ -18,12 +18,24 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
     case rateLimited(retryAfter: Int?)
     case hubFailed(status: Int)
     case badReceipt(dossier: String)
+    /// The hub does not hold these blobs a dossier names (upload them, then resend).
+    case missingBlobs([String])
+    /// A blob file of an attachment is gone or unreadable on this laptop.
+    case attachmentUnreadable(sha256: String)
     case store(StoreError)
 
     /// Worth trying again in a moment (the link may come back); the others need a person.
     public var isTransient: Bool {
         switch self {
         case .unreachable, .timedOut, .rateLimited, .hubFailed: true
+        default: false
+        }
+    }
+
+    /// A dossier that meets this is set aside with the reason, and the others go on.
+    var parksDossier: Bool {
+        switch self {
+        case .attachmentUnreadable, .missingBlobs: true
         default: false
         }
     }
@@ -63,6 +75,12 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
         case .badReceipt(let dossier):
             return pick(language, vi: "Biên nhận cho hồ sơ \(dossier.prefix(8)) không mang chữ ký của máy chủ đã ghi danh. Hồ sơ chưa được coi là đã gửi; báo cán bộ kỹ thuật xã, có thể cần ghi danh lại.",
                         en: "The receipt for dossier \(dossier.prefix(8)) is not signed by the enrolled hub. The dossier is not taken as sent; tell the commune's IT person, the laptop may need to enrol again.")
+        case .missingBlobs(let hashes):
+            return pick(language, vi: "Máy chủ xã chưa có \(hashes.count) tệp đính kèm của hồ sơ; Sổ Tay sẽ gửi lại chúng.",
+                        en: "The commune hub lacks \(hashes.count) attachment(s) of the dossier; Sổ Tay will send them again.") + kept
+        case .attachmentUnreadable(let sha256):
+            return pick(language, vi: "Không đọc được tệp đính kèm \(sha256.prefix(8)) trên máy này (tệp bị xóa hoặc hỏng). Đính kèm lại ảnh đó rồi đánh dấu gửi lại hồ sơ.",
+                        en: "Cannot read attachment \(sha256.prefix(8)) on this laptop (deleted or damaged). Attach that photo again, then mark the dossier ready again.")
         case .store(let error):
             return error.message(language)
         }

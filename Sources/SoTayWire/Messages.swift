@@ -116,6 +116,24 @@ public struct DossierUpload: Codable, Sendable, Hashable {
         // Revisions from before attachments existed carry none.
         attachments = try container.decodeIfPresent([AttachmentRef].self, forKey: .attachments) ?? []
     }
+
+    /// Empty values are left out on the wire: a revision without files has no `attachments` key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(procedureId, forKey: .procedureId)
+        try container.encode(packVersion, forKey: .packVersion)
+        try container.encode(residentId, forKey: .residentId)
+        try container.encode(village, forKey: .village)
+        try container.encode(commune, forKey: .commune)
+        try container.encode(requiredCount, forKey: .requiredCount)
+        try container.encode(satisfiedCount, forKey: .satisfiedCount)
+        try container.encode(answers, forKey: .answers)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(readyAt, forKey: .readyAt)
+        if !attachments.isEmpty { try container.encode(attachments, forKey: .attachments) }
+    }
 }
 
 /// A photo or scan a dossier revision carries: its hash, size and kind, and the paper it shows.

@@ -116,6 +116,9 @@ final class SyncDisplay: @unchecked Sendable {
     private var done = 0
     private var bytes = 0
     private var totalBytes = 0
+    private var attachmentBytes: Int64 = 0
+    private var totalAttachmentBytes: Int64 = 0
+    private var lastDrawn = Date.distantPast
     private let started = Date()
 
     init(render: Render) {
@@ -130,11 +133,17 @@ final class SyncDisplay: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         switch event {
-        case .starting(let items, let bytes):
+        case .starting(let items, let bytes, let attachments):
             total = items
             totalBytes = bytes
+            totalAttachmentBytes = attachments
             if items == 0 { return }
-            Output.line(render.t("Có \(items) mục chờ gửi (\(Self.size(bytes))).", "\(items) item(s) waiting (\(Self.size(bytes)))."))
+            let photos = attachments > 0 ? render.t(", kèm \(Self.size(Int(attachments))) ảnh/tệp đính kèm", ", with \(Self.size(Int(attachments))) of attachments") : ""
+            Output.line(render.t("Có \(items) mục chờ gửi (\(Self.size(bytes))\(photos)).", "\(items) item(s) waiting (\(Self.size(bytes))\(photos))."))
+        case .uploaded(let size):
+            attachmentBytes += size
+            // Redrawn at most a few times a second; a piped log gets the summary at the end.
+            if isTerminal && Date().timeIntervalSince(lastDrawn) > 0.25 { item(nil) }
         case .sentDossier(let id, let revision, let kind, let size):
             done += 1
             bytes += size
@@ -159,12 +168,27 @@ final class SyncDisplay: @unchecked Sendable {
         }
     }
 
-    private func item(_ line: String) {
-        guard isTerminal else { return Output.line(line) }
+    private func item(_ line: String?) {
+        guard isTerminal else {
+            if let line { Output.line(line) }
+            return
+        }
+        lastDrawn = Date()
         let seconds = max(Date().timeIntervalSince(started), 0.001)
-        let rate = Double(bytes) / seconds
-        Output.write("\r\u{1B}[2K" + render.t("Đang gửi \(done)/\(total) · \(Self.size(bytes))/\(Self.size(totalBytes)) · \(Self.size(Int(rate)))/s",
-                                               "Sending \(done)/\(total) · \(Self.size(bytes))/\(Self.size(totalBytes)) · \(Self.size(Int(rate)))/s"))
+        let sent = Int64(bytes) + attachmentBytes
+        let all = Int64(totalBytes) + totalAttachmentBytes
+        let rate = Double(sent) / seconds
+        let left = rate > 0 && all > sent ? Self.duration(Double(all - sent) / rate, render) : ""
+        let remaining = left.isEmpty ? "" : render.t(" · còn khoảng \(left)", " · about \(left) left")
+        Output.write("\r\u{1B}[2K" + render.t("Đang gửi \(done)/\(total) · \(Self.size(Int(sent)))/\(Self.size(Int(all))) · \(Self.size(Int(rate)))/s\(remaining)",
+                                               "Sending \(done)/\(total) · \(Self.size(Int(sent)))/\(Self.size(Int(all))) · \(Self.size(Int(rate)))/s\(remaining)"))
+    }
+
+    static func duration(_ seconds: Double, _ render: Render) -> String {
+        if seconds < 60 { return render.t("\(Int(seconds.rounded(.up))) giây", "\(Int(seconds.rounded(.up))) s") }
+        if seconds < 3600 { return render.t("\(Int((seconds / 60).rounded(.up))) phút", "\(Int((seconds / 60).rounded(.up))) min") }
+        return render.t("\(Int(seconds / 3600)) giờ \(Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)) phút",
+                        "\(Int(seconds / 3600)) h \(Int(seconds.truncatingRemainder(dividingBy: 3600) / 60)) min")
     }
 
     private func clearLine() {
@@ -173,7 +197,7 @@ final class SyncDisplay: @unchecked Sendable {
 
     func finish(_ report: SyncReport) {
         clearLine()
-        if report.sentDossiers + report.sentActivities + report.pulledChanges == 0 && report.parked.isEmpty {
+        if report.sentDossiers + report.sentActivities + report.pulledChanges + report.blobsSent == 0 && report.parked.isEmpty {
             Output.line(render.t("Đã đồng bộ: không có gì mới (\(report.requests) yêu cầu).", "Synced: nothing new (\(report.requests) request(s))."))
             return
         }
