@@ -1,14 +1,14 @@
 # Sổ Tay — the two commands of the quick start, and the ones behind them.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 
-.PHONY: run test build hub deps release clean
+.PHONY: run test test-deps build hub deps release clean
 
 ## make run: install what is missing, build, and open the home menu on the bundled content.
 run: build
 	.build/debug/sotay
 
 ## make test: install what is missing, build, and run every test.
-test: deps
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -17,6 +17,10 @@ build: deps
 
 deps:
 	@scripts/install-deps.sh
+
+## make test-deps: the Python packages of the interop tests (tuspy, aiohttp-tus…) in .venv-test/.
+test-deps: deps
+	@scripts/install-test-deps.sh
 
 ## make hub: the commune hub, .build/debug/sotay-hub.
 hub: deps

@@ -114,10 +114,18 @@ let package = Package(
         ),
         .testTarget(name: "SoTaySyncTests", dependencies: ["SoTaySync", "SoTayWire", "SoTayStore", "SoTayCore"]),
         // Runs the built binaries as their users do: a volunteer's terminal, a hub on a loopback port.
-        .target(name: "SoTayTestSupport", path: "Tests/SoTayTestSupport"),
+        .target(
+            name: "SoTayTestSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/SoTayTestSupport"
+        ),
         .testTarget(
             name: "SoTayEndToEndTests",
-            dependencies: ["sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire"]
+            dependencies: [
+                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "SoTayCLITests",
