@@ -196,6 +196,11 @@ public struct TusUploader: Sendable {
         request.setValue("sotay/1", forHTTPHeaderField: "User-Agent")
         // libcurl would otherwise wait for a "100 Continue" before sending a large body.
         request.setValue("", forHTTPHeaderField: "Expect")
+        // One connection per request. When a reused connection dies under a PATCH, libcurl
+        // silently sends the whole chunk again on a new one, at a stale offset: on a link that
+        // drops every few hundred kilobytes that wasted a third of the bytes. A fresh
+        // connection costs one round trip, and the chunk size keeps requests long.
+        request.setValue("close", forHTTPHeaderField: "Connection")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         return request
     }
