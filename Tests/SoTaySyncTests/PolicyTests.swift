@@ -47,3 +47,32 @@ struct PolicyTests {
         }
     }
 }
+
+@Suite("Sync: the adaptive chunk size")
+struct AdaptiveChunkTests {
+    @Test("Starts at 64 KiB, doubles while chunks go through, halves after a failure, within 16 KiB–4 MiB")
+    func sequence() {
+        var chunk = AdaptiveChunk(targetSeconds: 1000)
+        #expect(chunk.size == 64 << 10)
+        var sizes: [Int] = []
+        for _ in 0..<8 {
+            chunk.succeeded(bytes: chunk.size, seconds: 0.01)
+            sizes.append(chunk.size)
+        }
+        let kibibytes: [Int] = sizes.map { $0 >> 10 }
+        #expect(kibibytes == [128, 256, 512, 1024, 2048, 4096, 4096, 4096])
+        chunk.failed()
+        #expect(chunk.size == 2 << 20)
+        for _ in 0..<20 { chunk.failed() }
+        #expect(chunk.size == 16 << 10)
+    }
+
+    @Test("Does not grow past what the link carries in the target time")
+    func boundedByRate() {
+        var chunk = AdaptiveChunk(targetSeconds: 8)
+        // A 1 Mbit/s link: 125 kB/s, so about 1 MB in 8 s.
+        for _ in 0..<10 { chunk.succeeded(bytes: chunk.size, seconds: Double(chunk.size) / 125_000) }
+        #expect(chunk.size <= 1_000_000)
+        #expect(chunk.size >= 900_000)
+    }
+}
