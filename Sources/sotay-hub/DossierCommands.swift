@@ -71,6 +71,16 @@ struct Dossiers: ParsableCommand {
         struct Detail: Encodable {
             var dossier: Item
             var revisions: [Revision]
+            var attachments: [Attachment]
+        }
+
+        /// A photo or scan of the latest revision, and where the hub keeps its bytes.
+        struct Attachment: Encodable {
+            var document: String?
+            var mediaType: String
+            var size: Int64
+            var sha256: String
+            var path: String
         }
 
         struct Revision: Encodable {
@@ -91,7 +101,10 @@ struct Dossiers: ParsableCommand {
                          contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)))
             }
             let item = try Item(dossier, store: store)
-            if json { return try printJSON(Detail(dossier: item, revisions: revisions)) }
+            let attachments = (revisions.last?.content?.attachments ?? []).map {
+                Attachment(document: $0.document, mediaType: $0.mediaType, size: $0.size, sha256: $0.sha256, path: store.blobURL(sha256: $0.sha256).path)
+            }
+            if json { return try printJSON(Detail(dossier: item, revisions: revisions, attachments: attachments)) }
             print("\(item.id)")
             print("  " + options.t("Người dân", "Resident") + ": \(item.residentName ?? "—") · " + options.t("thủ tục", "procedure") + ": \(item.procedureId)")
             print("  " + options.t("Tình nguyện viên", "Volunteer") + ": \(item.volunteer) · \(item.village), \(item.commune)")
@@ -105,6 +118,13 @@ struct Dossiers: ParsableCommand {
                 print("  " + options.t("Câu trả lời (lần gửi mới nhất):", "Answers (latest revision):"))
                 for (key, value) in latest.answers.sorted(by: { $0.key < $1.key }) {
                     print("    \(key): \(value.display(for: nil, options.language))")
+                }
+            }
+            if !attachments.isEmpty {
+                print("  " + options.t("Tệp đính kèm (mở bằng trình xem ảnh / PDF):", "Attachments (open with an image / PDF viewer):"))
+                for attachment in attachments {
+                    let paper = attachment.document ?? options.t("giấy tờ khác", "other paper")
+                    print("    \(paper) · \(attachment.mediaType) · \(attachment.size / 1000) KB · \(attachment.path)")
                 }
             }
         }
