@@ -108,8 +108,9 @@ public struct TusUploader: Sendable {
                     guard restarts <= 2 else { throw .refused(status: 410, body: ErrorBody(.uploadExpired, "The upload keeps disappearing on the server.")) }
                     url = nil
                 case .mismatch:
-                    // Someone else's idea of the offset: ask again (the loop starts with HEAD).
-                    break
+                    // The server stands elsewhere: ask again (the loop starts with HEAD), but
+                    // not forever if something else keeps writing the same upload.
+                    if case .giveUp = retry.failed(jitter: 0) { throw .hubFailed(status: 409) }
                 case .corrupt:
                     restarts += 1
                     guard restarts <= 1 else {
