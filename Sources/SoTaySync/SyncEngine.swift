@@ -131,20 +131,22 @@ public struct SyncEngine: Sendable {
     private func sendDossiers(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
         let items = try store.outbox(kind: .dossier)
         let activities = try store.outbox(kind: .activity).count
+        // Each frozen payload is decoded once, for the total and for the uploads.
+        let attachments = items.map(Self.attachments(of:))
         var waiting: [String: Int64] = [:]
-        for item in items {
-            for ref in Self.attachments(of: item) where try store.blobUpload(ref.sha256)?.uploadedAt == nil {
+        for refs in attachments {
+            for ref in refs where try store.blobUpload(ref.sha256)?.uploadedAt == nil {
                 waiting[ref.sha256] = ref.size
             }
         }
         progress(.starting(items: items.count + activities, bytes: items.reduce(0) { $0 + ($1.payload?.count ?? 0) },
                            attachmentBytes: waiting.values.reduce(0, +)))
         var chunk = AdaptiveChunk()
-        for item in items {
+        for (item, refs) in zip(items, attachments) {
             guard let id = item.id, let payload = item.payload else { continue }
             try store.noteAttempt([id])
             do {
-                try await sendAttachments(Self.attachments(of: item), &chunk, &report, &retry, progress)
+                try await sendAttachments(refs, &chunk, &report, &retry, progress)
                 let accepted: DossierAccepted
                 do {
                     accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
@@ -154,7 +156,7 @@ public struct SyncEngine: Sendable {
                     // The hub lost blobs it had confirmed (restored from an old backup): send
                     // them again, then the same revision. A second refusal parks the dossier.
                     try store.markBlobsMissing(hashes)
-                    try await sendAttachments(Self.attachments(of: item), &chunk, &report, &retry, progress)
+                    try await sendAttachments(refs, &chunk, &report, &retry, progress)
                     accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
                         try await client.putDossier(item.itemId, payload: payload)
                     }

@@ -84,15 +84,7 @@ struct TusRoutes {
         try Self.requireVersion(request)
         let id = context.parameters.get("id") ?? ""
         // Wait for a PATCH still writing this upload, so the offset given is final.
-        guard let token = await gate.acquire(id) else { throw Self.busy }
-        let upload: HubUpload
-        do {
-            upload = try await store.upload(id, device: device)
-            await gate.release(id, token)
-        } catch {
-            await gate.release(id, token)
-            throw error
-        }
+        let upload = try await holding(id) { _ in try await store.upload(id, device: device) }
         return Response(status: .ok, headers: [
             Header.uploadOffset: String(upload.offset), Header.uploadLength: String(upload.length),
             Header.uploadExpires: Self.httpDate(upload.expiresAt), .cacheControl: "no-store",
@@ -110,14 +102,8 @@ struct TusRoutes {
         }
         let checksum = try request.headers[Header.uploadChecksum].map(Checksum.init(header:))
         let id = context.parameters.get("id") ?? ""
-        guard let token = await gate.acquire(id) else { throw Self.busy }
-        do {
-            let response = try await write(request, id: id, offset: offset, checksum: checksum, device: device, token: token, context: context)
-            await gate.release(id, token)
-            return response
-        } catch {
-            await gate.release(id, token)
-            throw error
+        return try await holding(id) { token in
+            try await write(request, id: id, offset: offset, checksum: checksum, device: device, token: token, context: context)
         }
     }
 
@@ -125,14 +111,7 @@ struct TusRoutes {
         let device = try context.requireDevice()
         try Self.requireVersion(request)
         let id = context.parameters.get("id") ?? ""
-        guard let token = await gate.acquire(id) else { throw Self.busy }
-        do {
-            try await store.deleteUpload(try await store.upload(id, device: device))
-            await gate.release(id, token)
-        } catch {
-            await gate.release(id, token)
-            throw error
-        }
+        try await holding(id) { _ in try await store.deleteUpload(try await store.upload(id, device: device)) }
         return Response(status: .noContent)
     }
 
@@ -147,6 +126,19 @@ struct TusRoutes {
         }
         guard problems.isEmpty else { throw Refusal.invalid(problems) }
         return try JSONResponse.make(BlobQueryReply(missing: try await store.missingBlobs(body.sha256, volunteerId: device.volunteerId)))
+    }
+
+    /// Runs `body` as the upload's one writer, and lets go however it ends.
+    private func holding<T>(_ id: String, _ body: (UploadGate.Token) async throws -> T) async throws -> T {
+        guard let token = await gate.acquire(id) else { throw Self.busy }
+        do {
+            let value = try await body(token)
+            await gate.release(id, token)
+            return value
+        } catch {
+            await gate.release(id, token)
+            throw error
+        }
     }
 
     // MARK: - Writing a PATCH
