@@ -8,11 +8,11 @@ public final class HubProcess: @unchecked Sendable {
     public private(set) var port: Int
     private var process: Process?
 
-    /// Starts a hub on a port the system picks.
+    /// Starts a hub on a port of its own (see `LoopbackPorts`).
     public init(data: URL? = nil) throws {
         self.data = data ?? FileManager.default.temporaryDirectory.appending(path: "sotay-hub-e2e-\(UUID().uuidString)")
         logFile = self.data.deletingLastPathComponent().appending(path: self.data.lastPathComponent + ".log")
-        port = 0
+        port = LoopbackPorts.reserve()
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         try start()
     }
@@ -20,7 +20,7 @@ public final class HubProcess: @unchecked Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
     public var isRunning: Bool { process?.isRunning ?? false }
 
-    /// Starts (again) on the same port, or on a new one the first time.
+    /// Starts (again) on the same port.
     public func start(timeout: TimeInterval = 30) throws {
         let process = Process()
         process.executableURL = Sotay.hubBinary
@@ -95,5 +95,40 @@ public final class HubProcess: @unchecked Sendable {
         public let log: String
         public init(log: String) { self.log = log }
         public var description: String { "the hub did not start:\n\(log)" }
+    }
+}
+
+/// Ports for hubs that the tests stop and start again on the same port.
+///
+/// A port the system picks (`:0`) comes from the ephemeral range, and once the hub stops, the
+/// next `:0` bind anywhere in the test run (a proxy, another hub) may take it, so the restart
+/// fails with "address in use". Hubs get ports below that range instead (Linux's default
+/// starts at 32768), each handed out once per run and checked free before use.
+public enum LoopbackPorts {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var handedOut: Set<Int> = []
+
+    public static func reserve() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            let port = Int.random(in: 20_000..<32_000)
+            guard !handedOut.contains(port), isFree(port) else { continue }
+            handedOut.insert(port)
+            return port
+        }
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 }
