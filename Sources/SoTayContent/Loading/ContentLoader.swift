@@ -16,6 +16,7 @@ public enum ContentLoader {
         var problems: [ContentProblem] = []
         var procedures: [Procedure] = [], guides: [Guide] = [], provinces: [Province] = []
         var pack: (id: String, version: String, title: LocalizedText)?
+        var indicators: [Indicator] = []
         var catalogue: [CatalogueEntry] = []
         if let file = files.first(where: { $0.path == "catalogue.tsv" }) {
             let (entries, found) = readCatalogue(file.text)
@@ -33,6 +34,7 @@ public enum ContentLoader {
             switch (file.path as NSString).deletingLastPathComponent {
             case "":
                 if stem == "pack" { pack = readPack(root, reader) }
+                if stem == "indicators" { indicators = IndicatorReader(reader: reader).read(root) }
             case "procedures":
                 if let procedure = ProcedureReader(reader: reader, expectedID: stem).read(root) { procedures.append(procedure) }
             case "guides":
@@ -49,7 +51,7 @@ public enum ContentLoader {
         problems += crossCheck(procedures: procedures, guides: guides, provinces: provinces)
         guard problems.isEmpty, let pack else { throw ContentError(problems: problems) }
         return ContentPack(id: pack.id, version: pack.version, title: pack.title,
-                           procedures: procedures, guides: guides, provinces: provinces, catalogue: catalogue)
+                           procedures: procedures, guides: guides, provinces: provinces, catalogue: catalogue, indicators: indicators)
     }
 
     /// Without the edge spaces some scraped titles carry; the common unpadded case costs two checks.

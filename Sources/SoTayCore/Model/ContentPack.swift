@@ -8,8 +8,11 @@ public struct ContentPack: Sendable {
     public var provinces: [Province]
     /// The national catalogue (`catalogue.tsv`), when the pack has one.
     public var catalogue: [CatalogueEntry]
+    /// The figures of the monthly report (`indicators.yaml`), in the order they are printed.
+    public var indicators: [Indicator]
 
-    public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = [], catalogue: [CatalogueEntry] = []) {
+    public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = [],
+                catalogue: [CatalogueEntry] = [], indicators: [Indicator] = []) {
         self.id = id
         self.version = version
         self.title = title
@@ -17,6 +20,7 @@ public struct ContentPack: Sendable {
         self.guides = guides.sorted { $0.id < $1.id }
         self.provinces = provinces.sorted { $0.id < $1.id }
         self.catalogue = catalogue
+        self.indicators = indicators
     }
 
     /// The catalogue line with this national code.
