@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SoTayWire", targets: ["SoTayWire"]),
         .library(name: "SoTaySync", targets: ["SoTaySync"]),
         .library(name: "SoTayHub", targets: ["SoTayHub"]),
+        .library(name: "SoTayReports", targets: ["SoTayReports"]),
         .executable(name: "sotay-hub", targets: ["sotay-hub"]),
     ],
     dependencies: [
@@ -39,12 +40,16 @@ let package = Package(
         // The volunteer's local SQLite store.
         .target(
             name: "SoTayStore",
-            dependencies: ["SoTayCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SoTayCore", "SoTayReports", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // What the volunteer's laptop and the hub say to each other: request and reply bodies,
         // error codes and the receipt format. Shared by both sides, and nothing else is.
         .target(name: "SoTayWire", dependencies: ["SoTayCore", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The monthly report: indicators (from content) to SQL, and the one `Report` every format
+        // renders (table, CSV, XLSX, HTML, JSON). Used by both the volunteer and the hub.
+        .target(name: "SoTayReports", dependencies: ["SoTayCore"]),
 
         // The sync client: outbox pump, HTTP over URLSession (libcurl), backoff, hub probing.
         // No server stack here: the volunteer's binary never links Hummingbird or NIO.
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "SoTayHub",
             dependencies: [
-                "SoTayCore", "SoTayWire",
+                "SoTayCore", "SoTayWire", "SoTayReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -73,7 +78,7 @@ let package = Package(
         // The hub's command: `serve` and the admin commands.
         .executableTarget(
             name: "sotay-hub",
-            dependencies: ["SoTayHub", "SoTayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SoTayHub", "SoTayCore", "SoTayContent", "SoTayReports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // GNU readline, for line editing, history and tab completion at the prompts.
@@ -86,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "sotay",
             dependencies: [
-                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "CReadline",
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "SoTayReports", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,12 +105,13 @@ let package = Package(
         ),
 
         .testTarget(name: "SoTayCoreTests", dependencies: ["SoTayCore"]),
+        .testTarget(name: "SoTayReportsTests", dependencies: ["SoTayReports", "SoTayCore", "SoTayContent", "SoTayStore", "SoTayTestSupport"]),
         .testTarget(name: "SoTayContentTests", dependencies: ["SoTayContent", "SoTayCore"], exclude: ["Fixtures"]),
         .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore"]),
         .testTarget(
             name: "SoTayHubTests",
             dependencies: [
-                "SoTayHub", "SoTayWire", "SoTayCore",
+                "SoTayHub", "SoTayWire", "SoTayCore", "SoTayReports", "SoTayContent", "SoTayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
