@@ -78,11 +78,18 @@ extension Store {
 
     /// Writes an activity and queues it for the hub, in one transaction.
     public func logActivity(_ activity: ActivityRecord) throws(StoreError) {
+        try logActivities([activity])
+    }
+
+    /// Writes activities and queues them for the hub: all of them, or none.
+    public func logActivities(_ activities: [ActivityRecord]) throws(StoreError) {
         try write { db in
-            try activity.insert(db)
-            var item = OutboxItem(id: nil, kind: .activity, itemId: activity.id, revision: 0, payload: nil, createdAt: activity.createdAt,
-                                  attempts: 0, lastError: nil, parkedAt: nil, parkedReason: nil)
-            try item.insert(db)
+            for activity in activities {
+                try activity.insert(db)
+                var item = OutboxItem(id: nil, kind: .activity, itemId: activity.id, revision: 0, payload: nil, createdAt: activity.createdAt,
+                                      attempts: 0, lastError: nil, parkedAt: nil, parkedReason: nil)
+                try item.insert(db)
+            }
         }
     }
 }

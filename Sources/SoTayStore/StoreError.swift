@@ -11,6 +11,9 @@ public enum StoreError: Error, Sendable, LocalizedMessage {
     case dossierNotFound(String)
     case ambiguousDossier(String, matches: Int)
     case residentNotFound(String)
+    case activityNotFound(String)
+    case ambiguousActivity(String, matches: Int)
+    case activityAlreadyUndone(String)
     case newerSchema(path: String)
     case unexpected(String)
 
@@ -42,6 +45,15 @@ public enum StoreError: Error, Sendable, LocalizedMessage {
                  en: "\(matches) drafts start with \"\(id)\". Type a few more characters of the id.")
         case .residentNotFound(let id):
             pick(language, vi: "Không có người dân nào mã \"\(id)\" trên máy này.", en: "There is no resident \"\(id)\" on this laptop.")
+        case .activityNotFound(let id):
+            pick(language, vi: "Không có mục nhật ký nào mã \"\(id)\". Xem danh sách bằng: sotay log list",
+                 en: "There is no log entry \"\(id)\". See the list with: sotay log list")
+        case .ambiguousActivity(let id, let matches):
+            pick(language, vi: "Có \(matches) mục nhật ký bắt đầu bằng \"\(id)\". Gõ thêm vài ký tự của mã.",
+                 en: "\(matches) log entries start with \"\(id)\". Type a few more characters of the id.")
+        case .activityAlreadyUndone(let id):
+            pick(language, vi: "Mục nhật ký \(id) đã được huỷ trước đó; không có gì thay đổi.",
+                 en: "Log entry \(id) was already undone; nothing changed.")
         case .newerSchema(let path):
             pick(language, vi: "Sổ dữ liệu \(path) do một phiên bản Sổ Tay mới hơn tạo ra. Hãy cập nhật Sổ Tay.",
                  en: "The data file \(path) was made by a newer Sổ Tay. Please update Sổ Tay.")

@@ -317,7 +317,8 @@ public struct SyncEngine: Sendable {
 extension ActivityUpload {
     init(_ record: ActivityRecord) {
         self.init(id: record.id, kind: record.kind, occurredAt: record.occurredAt, village: record.village, residentId: record.residentId,
-                  procedureId: record.procedureId, dossierId: record.dossierId, outcome: record.outcome, topic: record.topic,
-                  participants: record.participants, satisfaction: record.satisfaction, notes: record.notes)
+                  procedureId: record.procedureId, dossierId: record.dossierId, outcome: record.outcome, reason: record.reason,
+                  payment: record.payment, channel: record.channel, outsideCommune: record.outsideCommune ? true : nil, topic: record.topic,
+                  participants: record.participants, satisfaction: record.satisfaction, notes: record.notes, retracts: record.retracts)
     }
 }

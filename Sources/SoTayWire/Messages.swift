@@ -235,7 +235,8 @@ public struct DossierState: Codable, Sendable, Hashable {
     }
 }
 
-/// One entry of the outreach activity log, as it goes up.
+/// One entry of the outreach activity log, as it goes up. Append-only: an entry is taken back
+/// by a later entry of kind `undo` whose `retracts` names it.
 public struct ActivityUpload: Codable, Sendable, Hashable {
     public var id: String
     public var kind: String
@@ -244,15 +245,27 @@ public struct ActivityUpload: Codable, Sendable, Hashable {
     public var residentId: String?
     public var procedureId: String?
     public var dossierId: String?
+    /// Guidance: `vneid`, `portal`, `in-person` or `not-yet`.
     public var outcome: String?
+    /// Guidance not filed yet: why (`missing-papers`, `no-level2`, …).
+    public var reason: String?
+    /// Guidance: how the fee was paid (`online`, `cash`, `free`).
+    public var payment: String?
+    /// Communication: `loudspeaker`, `zalo`, `meeting`, `other`.
+    public var channel: String?
+    /// Guidance for a resident of another commune (phi địa giới); omitted when not.
+    public var outsideCommune: Bool?
     public var topic: String?
     public var participants: Int?
     public var satisfaction: Int?
     public var notes: String?
+    /// Undo: the id of the entry taken back.
+    public var retracts: String?
 
     public init(id: String, kind: String, occurredAt: Date, village: String, residentId: String? = nil, procedureId: String? = nil,
-                dossierId: String? = nil, outcome: String? = nil, topic: String? = nil, participants: Int? = nil,
-                satisfaction: Int? = nil, notes: String? = nil) {
+                dossierId: String? = nil, outcome: String? = nil, reason: String? = nil, payment: String? = nil, channel: String? = nil,
+                outsideCommune: Bool? = nil, topic: String? = nil, participants: Int? = nil, satisfaction: Int? = nil, notes: String? = nil,
+                retracts: String? = nil) {
         self.id = id
         self.kind = kind
         self.occurredAt = occurredAt
@@ -261,10 +274,15 @@ public struct ActivityUpload: Codable, Sendable, Hashable {
         self.procedureId = procedureId
         self.dossierId = dossierId
         self.outcome = outcome
+        self.reason = reason
+        self.payment = payment
+        self.channel = channel
+        self.outsideCommune = outsideCommune
         self.topic = topic
         self.participants = participants
         self.satisfaction = satisfaction
         self.notes = notes
+        self.retracts = retracts
     }
 }
 

@@ -42,6 +42,16 @@ extension ActivityUpload {
         var problems: [FieldProblem] = []
         if !Identifiers.isUUID(id) { problems.append(.init(field: "id", problem: "must be a lowercase UUID")) }
         if !Identifiers.isSlug(kind) { problems.append(.init(field: "kind", problem: "must be a kind name")) }
+        for (field, value, allowed) in [("outcome", outcome, GuidanceOutcome.allCases.map(\.rawValue)), ("reason", reason, NotYetReason.allCases.map(\.rawValue)),
+                                        ("payment", payment, PaymentWay.allCases.map(\.rawValue)), ("channel", channel, CommunicationChannel.allCases.map(\.rawValue))] {
+            if let value, !allowed.contains(value) { problems.append(.init(field: field, problem: "must be one of " + allowed.joined(separator: ", "))) }
+        }
+        if kind == ActivityKind.undo.rawValue {
+            if !retracts.map(Identifiers.isUUID).orFalse { problems.append(.init(field: "retracts", problem: "an undo names the entry it takes back (a lowercase UUID)")) }
+        } else if retracts != nil {
+            problems.append(.init(field: "retracts", problem: "only an undo takes an entry back"))
+        }
+        if retracts == id { problems.append(.init(field: "retracts", problem: "an entry cannot take itself back")) }
         if !Identifiers.isName(village) { problems.append(.init(field: "village", problem: "must be 1–200 characters")) }
         for (field, value) in [("residentId", residentId), ("dossierId", dossierId)] {
             if let value, !Identifiers.isUUID(value) { problems.append(.init(field: field, problem: "must be a lowercase UUID")) }
@@ -103,4 +113,9 @@ extension AnswerValue {
         default: 0
         }
     }
+}
+
+extension Optional where Wrapped == Bool {
+    /// `nil` read as `false`.
+    var orFalse: Bool { self ?? false }
 }

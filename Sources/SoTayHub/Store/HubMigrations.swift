@@ -130,6 +130,28 @@ enum HubMigrations {
                 CREATE INDEX upload_on_expiresAt ON upload(expiresAt);
                 """)
         }
+        migrator.registerMigration("v3-activity-report") { db in
+            try db.execute(sql: """
+                -- The fields the monthly report counts, as columns (they were only in body),
+                -- filled in for entries already stored. An undo entry (kind 'undo', retracts =
+                -- the entry's id) sets undone on the entry it takes back, whichever came first.
+                ALTER TABLE activity ADD COLUMN residentId TEXT;
+                ALTER TABLE activity ADD COLUMN outcome TEXT;
+                ALTER TABLE activity ADD COLUMN reason TEXT;
+                ALTER TABLE activity ADD COLUMN payment TEXT;
+                ALTER TABLE activity ADD COLUMN outsideCommune INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE activity ADD COLUMN participants INTEGER;
+                ALTER TABLE activity ADD COLUMN satisfaction INTEGER;
+                ALTER TABLE activity ADD COLUMN retracts TEXT;
+                ALTER TABLE activity ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
+                UPDATE activity SET
+                    residentId = json_extract(body, '$.residentId'),
+                    outcome = json_extract(body, '$.outcome'),
+                    participants = json_extract(body, '$.participants'),
+                    satisfaction = json_extract(body, '$.satisfaction');
+                CREATE INDEX activity_on_retracts ON activity(retracts) WHERE retracts IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

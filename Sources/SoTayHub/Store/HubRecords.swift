@@ -100,6 +100,15 @@ struct HubActivityRecord: Codable, FetchableRecord, PersistableRecord {
     var procedureId: String?
     var body: String
     var receivedAt: Date
+    var residentId: String?
+    var outcome: String?
+    var reason: String?
+    var payment: String?
+    var outsideCommune: Bool
+    var participants: Int?
+    var satisfaction: Int?
+    var retracts: String?
+    var undone: Bool
 }
 
 struct ChangeRecord: Codable, FetchableRecord, MutablePersistableRecord {

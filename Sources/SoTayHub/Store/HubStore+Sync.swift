@@ -102,21 +102,32 @@ extension HubStore {
     }
 
     /// Stores a batch of activities, all or nothing; ids already stored count as duplicates.
+    /// An undo entry marks the entry it takes back (same volunteer only); an entry whose undo
+    /// arrived first is stored already marked.
     func postActivities(_ batch: ActivityBatch, device: HubDevice, now: Date = Date()) async throws -> ActivityBatchReply {
         let encoder = WireProtocol.encoder()
         let rows = try batch.activities.map { activity in
             HubActivityRecord(id: activity.id, volunteerId: device.volunteerId, deviceId: device.id, kind: activity.kind,
                               occurredAt: activity.occurredAt, village: activity.village, procedureId: activity.procedureId,
-                              body: String(decoding: try encoder.encode(activity), as: UTF8.self), receivedAt: now)
+                              body: String(decoding: try encoder.encode(activity), as: UTF8.self), receivedAt: now,
+                              residentId: activity.residentId, outcome: activity.outcome, reason: activity.reason, payment: activity.payment,
+                              outsideCommune: activity.outsideCommune ?? false, participants: activity.participants,
+                              satisfaction: activity.satisfaction, retracts: activity.retracts, undone: false)
         }
         return try await writer.write { db in
             var accepted = 0
             var duplicates = 0
-            for row in rows {
+            for var row in rows {
                 if let owner = try Int64.fetchOne(db, sql: "SELECT volunteerId FROM activity WHERE id = ?", arguments: [row.id]) {
                     guard owner == device.volunteerId else { throw Refusal(403, .forbidden, "Activity \(row.id) belongs to another volunteer; nothing was stored.") }
                     duplicates += 1
                     continue
+                }
+                if let retracts = row.retracts {
+                    try db.execute(sql: "UPDATE activity SET undone = 1 WHERE id = ? AND volunteerId = ?", arguments: [retracts, device.volunteerId])
+                } else {
+                    row.undone = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE retracts = ? AND volunteerId = ?)",
+                                                   arguments: [row.id, device.volunteerId]) ?? false
                 }
                 try row.insert(db)
                 accepted += 1

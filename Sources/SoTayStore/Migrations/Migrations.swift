@@ -194,6 +194,21 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-activity-details") { db in
+            try db.execute(sql: """
+                -- What the monthly report counts: why a guided procedure could not be filed yet,
+                -- how its fee was paid, where a message went out, whether the resident lives in
+                -- another commune (phi địa giới). An entry is never deleted once written: "undo"
+                -- marks it and queues an undo entry (retracts = its id) for the hub.
+                ALTER TABLE activity ADD COLUMN reason TEXT;
+                ALTER TABLE activity ADD COLUMN payment TEXT;
+                ALTER TABLE activity ADD COLUMN channel TEXT;
+                ALTER TABLE activity ADD COLUMN outsideCommune INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE activity ADD COLUMN retracts TEXT;
+                ALTER TABLE activity ADD COLUMN undoneAt DATETIME;
+                CREATE INDEX activity_on_dossierId ON activity(dossierId) WHERE dossierId IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

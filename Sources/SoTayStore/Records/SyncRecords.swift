@@ -105,7 +105,8 @@ public struct AnnouncementRecord: Codable, Sendable, Hashable, FetchableRecord, 
     }
 }
 
-/// One entry of the outreach activity log.
+/// One entry of the outreach activity log. `kind` and the coded fields hold the raw values of
+/// `ActivityKind`, `GuidanceOutcome`, `NotYetReason`, `PaymentWay` and `CommunicationChannel`.
 public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "activity"
     public var id: String
@@ -116,15 +117,24 @@ public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var procedureId: String?
     public var dossierId: String?
     public var outcome: String?
+    public var reason: String?
+    public var payment: String?
+    public var channel: String?
+    public var outsideCommune: Bool
     public var topic: String?
     public var participants: Int?
     public var satisfaction: Int?
     public var notes: String?
+    /// For an undo entry: the entry it takes back.
+    public var retracts: String?
+    /// Set when the volunteer took the entry back; it is then not counted.
+    public var undoneAt: Date?
     public var createdAt: Date
 
     public init(id: String = UUID().uuidString.lowercased(), kind: String, occurredAt: Date, village: String, residentId: String? = nil,
-                procedureId: String? = nil, dossierId: String? = nil, outcome: String? = nil, topic: String? = nil, participants: Int? = nil,
-                satisfaction: Int? = nil, notes: String? = nil, createdAt: Date = Date()) {
+                procedureId: String? = nil, dossierId: String? = nil, outcome: String? = nil, reason: String? = nil, payment: String? = nil,
+                channel: String? = nil, outsideCommune: Bool = false, topic: String? = nil, participants: Int? = nil,
+                satisfaction: Int? = nil, notes: String? = nil, retracts: String? = nil, undoneAt: Date? = nil, createdAt: Date = Date()) {
         self.id = id
         self.kind = kind
         self.occurredAt = occurredAt
@@ -133,11 +143,28 @@ public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
         self.procedureId = procedureId
         self.dossierId = dossierId
         self.outcome = outcome
+        self.reason = reason
+        self.payment = payment
+        self.channel = channel
+        self.outsideCommune = outsideCommune
         self.topic = topic
         self.participants = participants
         self.satisfaction = satisfaction
         self.notes = notes
+        self.retracts = retracts
+        self.undoneAt = undoneAt
         self.createdAt = createdAt
+    }
+
+    /// The first eight characters of the id: what the volunteer types to undo it.
+    public var shortID: String { String(id.prefix(8)) }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let kind = Column(CodingKeys.kind)
+        public static let occurredAt = Column(CodingKeys.occurredAt)
+        public static let dossierId = Column(CodingKeys.dossierId)
+        public static let undoneAt = Column(CodingKeys.undoneAt)
     }
 }
 
