@@ -142,7 +142,7 @@ struct GuidedSessionTests {
     func homeMenu() throws {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
-        let result = try sotay.run([], input: "Nguyễn Văn An\nThôn Đông\nXã Gia Lộc\nHải Phòng\n2\n4\n")
+        let result = try sotay.run([], input: "Nguyễn Văn An\nThôn Đông\nXã Gia Lộc\nHải Phòng\n2\n6\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Hướng dẫn thủ tục mới"))
         #expect(result.stdout.contains("Chưa có hồ sơ nháp nào."))
@@ -154,7 +154,7 @@ struct GuidedSessionTests {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
         try sotay.initProfile()
-        let result = try sotay.run([], input: "1\nlam giay khai sinh thu\n1\nHoa\nthoát\n4\n")
+        let result = try sotay.run([], input: "1\nlam giay khai sinh thu\n1\nHoa\nthoát\n6\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("1. Đăng ký khai sinh (thử nghiệm)"))
         #expect(result.stdout.contains("Đã dừng. Hồ sơ nháp"))
@@ -174,5 +174,51 @@ struct GuidedSessionTests {
         #expect(result.status == 0)
         #expect((try sotay.json(["drafts", "--json"]) as? [Any])?.isEmpty == true)
         #expect(try sotay.run(["drafts", "show", id]).status == 1)
+    }
+}
+
+@Suite("The outreach log, as a volunteer keeps it", .serialized)
+struct ActivityLogTests {
+    @Test("a finished guided session logs its outcome and satisfaction once; resuming it again adds nothing")
+    func sessionLogsItself() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        try sotay.initProfile()
+        // Walk to the end, decline to send; then an outcome out of range (asked again), "not yet:
+        // papers missing" (4), and satisfaction 5.
+        let first = try sotay.run(["guide", "thu-nghiem"], input: "Trần Thị Bình\nbỏ qua\n05/09/2026\n2\nchưa\n001326012345\n1\nbỏ qua\nkhông\n11\n4\n5\n")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("kết quả buổi hướng dẫn"))
+        #expect(first.stdout.contains("✗ Chưa hiểu câu trả lời"))
+        #expect(!first.stdout.contains("Lệ phí —"), "the fee is asked only when the dossier was filed online")
+        let entries = try #require(try sotay.json(["log", "list", "--json"]) as? [[String: Any]])
+        #expect(entries.count == 1)
+        let entry = try #require(entries.first)
+        #expect(entry["kind"] as? String == "guidance")
+        #expect(entry["procedureId"] as? String == "thu-nghiem")
+        #expect(entry["outcome"] as? String == "not-yet")
+        #expect(entry["reason"] as? String == "missing-papers")
+        #expect(entry["satisfaction"] as? Int == 5)
+        #expect(entry["dossierId"] as? String != nil && entry["residentId"] as? String != nil)
+
+        let id = try #require((try sotay.json(["drafts", "--json"]) as? [[String: Any]])?.first?["shortId"] as? String)
+        let again = try sotay.run(["drafts", "resume", id], input: "không\n")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("kết quả buổi hướng dẫn"))
+        #expect((try sotay.json(["log", "list", "--json"]) as? [Any])?.count == 1)
+    }
+
+    @Test("filed online: the fee and phi địa giới questions, satisfaction skipped with Enter")
+    func filedOnline() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        try sotay.initProfile()
+        let result = try sotay.run(["guide", "thu-nghiem"], input: "Lê Văn Cường\nbỏ qua\n05/09/2026\n2\nchưa\n001326012345\n1\nbỏ qua\nkhông\n1\n1\ncó\n\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let entry = try #require((try sotay.json(["log", "list", "--json"]) as? [[String: Any]])?.first)
+        #expect(entry["outcome"] as? String == "vneid")
+        #expect(entry["payment"] as? String == "online")
+        #expect(entry["outsideCommune"] as? Bool == true)
+        #expect(entry["satisfaction"] == nil)
     }
 }

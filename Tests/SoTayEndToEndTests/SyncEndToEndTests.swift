@@ -254,7 +254,7 @@ struct BackgroundSyncTests {
             Thread.sleep(forTimeInterval: 0.3)
         }
         #expect(try hubDossiers(hub)[id] != nil, "the open menu should have synced by itself")
-        menu.send("4")
+        menu.send("6")
     }
 
     @Test("sync --wait waits for the hub, then sends")

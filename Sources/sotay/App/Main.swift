@@ -55,7 +55,7 @@ struct SoTay: ParsableCommand {
         abstract: "Sổ Tay — sổ tay của Tổ công nghệ số cộng đồng: hướng dẫn thủ tục, hồ sơ nháp, không cần mạng.",
         discussion: "Chạy \"sotay\" không kèm gì để mở thực đơn chính.",
         subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Attach.self, Enroll.self, SyncCommand.self,
-                      StatusCommand.self, SettingsCommand.self, ContentCommand.self],
+                      Log.self, ReportCommand.self, StatusCommand.self, SettingsCommand.self, ContentCommand.self],
         defaultSubcommand: Home.self
     )
 }

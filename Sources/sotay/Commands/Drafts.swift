@@ -295,6 +295,7 @@ enum Walks {
                               province: workspace.province(for: try store.profile()))
         if try walk.run() == .finished {
             try offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
+            try SessionLog.record(dossier.id, store: store, workspace: workspace, reader: reader)
         }
     }
 

@@ -58,6 +58,7 @@ struct GuideCommand: ParsableCommand {
             } else {
                 try Walks.offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
             }
+            try SessionLog.record(dossier.id, store: store, workspace: workspace, reader: reader)
         }
         Output.line(workspace.render.t("Mã hồ sơ nháp: ", "Draft id: ") + dossier.id)
     }

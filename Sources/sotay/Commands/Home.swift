@@ -3,6 +3,7 @@ import Foundation
 import SoTayCore
 import SoTayStore
 import SoTaySync
+import SoTayReports
 
 /// The home menu: what `sotay` with no arguments opens.
 struct Home: ParsableCommand {
@@ -30,8 +31,10 @@ struct Home: ParsableCommand {
             Output.line("  1. " + render.t("Hướng dẫn thủ tục mới", "Guide a new procedure"))
             Output.line("  2. " + render.t("Hồ sơ nháp (\(draftCount))", "Drafts (\(draftCount))"))
             Output.line("  3. " + render.t("Tìm thủ tục", "Search procedures"))
-            Output.line("  4. " + render.t("Thoát", "Quit"))
-            guard let choice = reader.read(prompt: render.t("Chọn 1–4: ", "Choose 1–4: "), completions: ["1", "2", "3", "4"]) else { return }
+            Output.line("  4. " + render.t("Ghi nhật ký hoạt động", "Log an activity"))
+            Output.line("  5. " + render.t("Báo cáo tháng này", "This month's report"))
+            Output.line("  6. " + render.t("Thoát", "Quit"))
+            guard let choice = reader.read(prompt: render.t("Chọn 1–6: ", "Choose 1–6: "), completions: ["1", "2", "3", "4", "5", "6"]) else { return }
             switch Folding.fold(choice) {
             case "1":
                 try newGuide(workspace: workspace, store: store, profile: profile, reader: reader)
@@ -39,11 +42,15 @@ struct Home: ParsableCommand {
                 try drafts(workspace: workspace, store: store, reader: reader)
             case "3":
                 try search(workspace: workspace, reader: reader)
-            case "4", "thoat", "quit", "q":
+            case "4":
+                try logActivity(workspace: workspace, store: store, profile: profile, reader: reader)
+            case "5":
+                try monthReport(workspace: workspace, store: store, profile: profile)
+            case "6", "thoat", "quit", "q":
                 Output.line(render.t("Tạm biệt!", "Goodbye!"))
                 return
             default:
-                Output.line("  ✗ " + render.t("Hãy gõ một số từ 1 đến 4.", "Please type a number from 1 to 4."))
+                Output.line("  ✗ " + render.t("Hãy gõ một số từ 1 đến 6.", "Please type a number from 1 to 6."))
             }
         }
     }
@@ -101,5 +108,66 @@ struct Home: ParsableCommand {
               let number = Int(line.trimmingCharacters(in: .whitespaces)), drafts.indices.contains(number - 1)
         else { return }
         try Walks.resume(drafts[number - 1].dossier, store: store, workspace: workspace, reader: reader)
+    }
+
+    /// Logs one activity of today, asking only what its kind needs.
+    private func logActivity(workspace: Workspace, store: Store, profile: VolunteerProfile, reader: LineReader) throws {
+        let render = workspace.render
+        let kinds = ActivityKind.logged
+        Output.line(render.t("Ghi việc gì (hôm nay, ở \(profile.village))?", "What to log (today, in \(profile.village))?"))
+        for (number, kind) in kinds.enumerated() { Output.line("  \(number + 1). \(render.text(kind.label))") }
+        guard let kind = SessionLog.ask(reader, render.t("Chọn 1–\(kinds.count) (Enter để quay lại): ", "Choose 1–\(kinds.count) (Enter to go back): "),
+                                        completions: (1...kinds.count).map(String.init), render: render,
+                                        parse: { ActivityInput.choice($0, ActivityKind.self, aliases: ActivityInput.kindAliases).flatMap { $0 == .undo ? nil : $0 } })
+        else { return }
+        var entries = [ActivityRecord(kind: kind.rawValue, occurredAt: Date(), village: profile.village)]
+        func number(_ prompt: String, _ range: ClosedRange<Int>) -> Int? {
+            SessionLog.ask(reader, prompt, completions: [], render: render) { Int($0).flatMap { range.contains($0) ? $0 : nil } }
+        }
+        func text(_ prompt: String) -> String? {
+            SessionLog.ask(reader, prompt, completions: [], render: render) { try? LogText.check($0, field: "") }
+        }
+        switch kind {
+        case .visit:
+            let count = number(render.t("Số hộ đã đến (Enter: 1): ", "Households visited (Enter: 1): "), 1...200) ?? 1
+            entries = (0..<count).map { _ in ActivityRecord(kind: kind.rawValue, occurredAt: entries[0].occurredAt, village: profile.village) }
+        case .guidance:
+            guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
+            entries[0].procedureId = procedure.id
+            SessionLog.askGuidance(reader: reader, workspace: workspace).apply(to: &entries[0])
+        case .training:
+            guard let topic = text(render.t("Chủ đề buổi tập huấn: ", "Session topic: ")),
+                  let participants = number(render.t("Số người tham dự: ", "Participants: "), 1...10_000)
+            else {
+                Output.line(render.t("Chưa ghi: buổi tập huấn cần chủ đề và số người.", "Not logged: a session needs a topic and a number of participants."))
+                return
+            }
+            entries[0].topic = topic
+            entries[0].participants = participants
+        case .communication:
+            let channels = CommunicationChannel.allCases
+            Output.line(channels.enumerated().map { "  \($0.offset + 1). \(render.text($0.element.label))" }.joined(separator: "\n"))
+            guard let channel = SessionLog.ask(reader, render.t("Kênh 1–\(channels.count): ", "Channel 1–\(channels.count): "), completions: [], render: render,
+                                               parse: { ActivityInput.choice($0, CommunicationChannel.self, aliases: ActivityInput.channelAliases) })
+            else { return }
+            entries[0].channel = channel.rawValue
+            entries[0].topic = text(render.t("Nội dung (Enter: bỏ qua): ", "What about (Enter: skip): "))
+            entries[0].participants = number(render.t("Số người nghe, nếu biết (Enter: bỏ qua): ", "People reached, if known (Enter: skip): "), 1...100_000)
+        case .scamWarning:
+            entries[0].participants = number(render.t("Số người được cảnh báo (Enter: 1): ", "People warned (Enter: 1): "), 1...100_000)
+        case .vneid, .payment, .undo:
+            break
+        }
+        try store.logActivities(entries)
+        Output.line(render.t("✓ Đã ghi: ", "✓ Logged: ") + (entries.count > 1 ? "\(entries.count) × " : "") + LogLines.describe(entries[0], workspace: workspace))
+    }
+
+    /// This month's report, on the screen.
+    private func monthReport(workspace: Workspace, store: Store, profile: VolunteerProfile) throws {
+        let report = try ReportCommand.build(month: ReportMonth(containing: Date()), workspace: workspace, store: store, profile: profile)
+        Output.line("")
+        Output.write(TableRenderer.render(report))
+        Output.line(workspace.render.t("Ghi ra tệp Excel: sotay report --format xlsx · In ra giấy: sotay report --format html",
+                                       "As an Excel file: sotay report --format xlsx · For printing: sotay report --format html"))
     }
 }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import SoTayContent
+import SoTayCore
+import SoTayHub
+import SoTayReports
+
+/// `sotay-hub report`: the commune's monthly report from every volunteer's synced log.
+struct HubReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Báo cáo tháng của cả xã, từ nhật ký các tình nguyện viên đã đồng bộ; tách theo thôn, tình nguyện viên hoặc thủ tục.",
+        discussion: """
+            Ví dụ:
+              sotay-hub report --month 2026-11
+              sotay-hub report --month 2026-11 --by village --format xlsx --out bao-cao-xa-2026-11.xlsx
+              sotay-hub report --month 2026-11 --format html      (ghi bao-cao-xa-2026-11.html, in ra giấy A4)
+            Chỉ tiêu lấy từ content/indicators.yaml của thư viện thủ tục (SOTAY_CONTENT để dùng bản xã đã sửa).
+            """)
+
+    @OptionGroup var options: HubOptions
+    @Option(help: ArgumentHelp("Tháng, dạng YYYY-MM (giờ Việt Nam; mặc định tháng này).", valueName: "YYYY-MM")) var month: String?
+    @Option(help: ArgumentHelp("Tách theo: village (thôn), volunteer (tình nguyện viên), procedure (thủ tục).", valueName: "cách-tách")) var by: String?
+    @Option(help: ArgumentHelp("Dạng: table, csv, xlsx, html, json.", valueName: "dạng")) var format = "table"
+    @Option(help: ArgumentHelp("Ghi ra tệp này.", valueName: "tệp")) var out: String?
+
+    func run() throws {
+        let language = options.language
+        let month = try Self.month(self.month, language: language)
+        let grouping = try by.map { text -> Indicator.Dimension in
+            guard let dimension = Indicator.Dimension(rawValue: text.lowercased()), [.village, .volunteer, .procedure].contains(dimension) else {
+                throw ValidationError(options.t("--by chỉ nhận village, volunteer hoặc procedure.", "--by takes village, volunteer or procedure."))
+            }
+            return dimension
+        }
+        let format = try ReportFile.format(format)
+        let pack = try Self.content()
+        let store = try options.openStore()
+        let communes = try store.communes()
+        let scope = Report.Scope(kind: .commune, commune: communes.first ?? options.t("Xã", "Commune"))
+        let builder = ReportBuilder(indicators: pack.indicators, procedures: pack.procedures, language: language)
+        let report = try builder.build(month: month, scope: scope, table: store.reportTable, by: grouping, database: store)
+        if let path = try ReportFile.deliver(report, format: format, out: out, prefix: "bao-cao-xa") {
+            print(ReportFile.written(report, path: path, language: language))
+        }
+    }
+
+    static func month(_ text: String?, language: Language) throws -> ReportMonth {
+        guard let text else { return ReportMonth(containing: Date()) }
+        guard let month = ReportMonth(text) else {
+            throw ValidationError(language == .vi ? "Tháng \"\(text)\" không đúng. Viết dạng YYYY-MM, ví dụ 2026-11." : "Month \"\(text)\" is not valid. Write YYYY-MM, e.g. 2026-11.")
+        }
+        return month
+    }
+
+    /// The bundled library, or the folder named by `SOTAY_CONTENT` (a commune's edited indicators).
+    static func content() throws -> ContentPack {
+        if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty {
+            return try ContentLoader.load(directory: URL(fileURLWithPath: folder))
+        }
+        return try ContentPack.bundled()
+    }
+}
