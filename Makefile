@@ -1,7 +1,7 @@
 # Sổ Tay — the two commands of the quick start, and the ones behind them.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 
-.PHONY: run test test-deps build hub deps release clean
+.PHONY: run test test-deps build hub deps release bench clean
 
 ## make run: install what is missing, build, and open the home menu on the bundled content.
 run: build
@@ -30,6 +30,11 @@ hub: deps
 release: deps
 	$(SWIFT) build -c release --product sotay
 	$(SWIFT) build -c release --product sotay-hub
+
+## make bench: the benchmark suite (release build); writes bench/results.json and bench/RESULTS.md.
+bench: deps
+	$(SWIFT) build -c release --product sotay-bench
+	.build/release/sotay-bench bench
 
 clean:
 	rm -rf .build

@@ -104,6 +104,13 @@ let package = Package(
             dependencies: ["content-embedder"]
         ),
 
+        // The benchmark suite (`make bench`): figures against baselines measured in the same run.
+        .executableTarget(
+            name: "sotay-bench",
+            dependencies: ["SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/SoTayBench"
+        ),
+
         .testTarget(name: "SoTayCoreTests", dependencies: ["SoTayCore"]),
         .testTarget(name: "SoTayReportsTests", dependencies: ["SoTayReports", "SoTayCore", "SoTayContent", "SoTayStore", "SoTayTestSupport"]),
         .testTarget(name: "SoTayContentTests", dependencies: ["SoTayContent", "SoTayCore"], exclude: ["Fixtures"]),

@@ -72,7 +72,6 @@ struct ReportEndToEndTests {
     func logSyncReport() throws {
         let hub = try HubProcess()
         defer { hub.cleanUp() }
-        try hub.start()
         let sotay = try Sotay(fixtureContent: false)
         defer { sotay.cleanUp() }
         try sotay.initProfile()
