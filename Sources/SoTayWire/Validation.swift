@@ -59,7 +59,7 @@ extension ActivityUpload {
         if let procedureId, !Identifiers.isSlug(procedureId) { problems.append(.init(field: "procedureId", problem: "must be a procedure id")) }
         if let participants, participants < 0 || participants > 100_000 { problems.append(.init(field: "participants", problem: "must be 0–100000")) }
         if let satisfaction, !(1...5).contains(satisfaction) { problems.append(.init(field: "satisfaction", problem: "must be 1–5")) }
-        for (field, value) in [("outcome", outcome), ("topic", topic), ("notes", notes)] {
+        for (field, value) in [("topic", topic), ("notes", notes)] {
             if let value, value.count > DossierUpload.maxTextLength { problems.append(.init(field: field, problem: "too long")) }
         }
         return problems

@@ -37,7 +37,7 @@ struct HubReport: ParsableCommand {
         let pack = try Self.content()
         let store = try options.openStore()
         let communes = try store.communes()
-        let scope = Report.Scope(kind: .commune, commune: communes.first ?? options.t("Xã", "Commune"))
+        let scope = Report.Scope(kind: .commune, commune: communes.isEmpty ? options.t("Xã", "Commune") : communes.joined(separator: ", "))
         let builder = ReportBuilder(indicators: pack.indicators, procedures: pack.procedures, language: language)
         let report = try builder.build(month: month, scope: scope, table: store.reportTable, by: grouping, database: store)
         if let path = try ReportFile.deliver(report, format: format, out: out, prefix: "bao-cao-xa") {

@@ -74,7 +74,7 @@ struct HubReportTests {
             #expect(try await client.json(.post, "/v1/activities", token: second.token, body: body).status == .ok)
         }
         let byVolunteer = try #require(try report(hub, by: .volunteer).grouping)
-        #expect(byVolunteer.groups.map(\.label) == ["Nguyễn Thị Lan", "Trần Văn Bình"])
+        #expect(byVolunteer.groups.map(\.label) == ["Nguyễn Thị Lan (số 1)", "Trần Văn Bình (số 2)"])
         #expect(byVolunteer.groups.map { $0.figures.first { $0.id == "ho-gia-dinh-duoc-den" }?.value } == [5, 3])
         let byVillage = try #require(try report(hub, by: .village).grouping)
         #expect(byVillage.groups.map(\.label) == ["Thôn Đông", "Thôn Tây"])
@@ -90,14 +90,23 @@ struct HubReportTests {
         let activity = ActivityUpload(id: UUID().uuidString.lowercased(), kind: "guidance", occurredAt: Date(), village: "Thôn Đông",
                                       residentId: UUID().uuidString.lowercased(), outcome: "vneid", participants: 2, satisfaction: 5)
         let body = String(decoding: try WireProtocol.encoder().encode(activity), as: UTF8.self)
+        let visit = ActivityUpload(id: UUID().uuidString.lowercased(), kind: "visit", occurredAt: Date(), village: "Thôn Đông")
+        let undo = ActivityUpload(id: UUID().uuidString.lowercased(), kind: "undo", occurredAt: Date(), village: "Thôn Đông", retracts: visit.id)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO volunteer (name, village, commune, createdAt) VALUES ('Lan', 'Thôn Đông', 'Xã An Bình', ?)", arguments: [Date()])
             try db.execute(sql: "INSERT INTO device (id, volunteerId, name, tokenHash, enrolledAt) VALUES ('d', 1, 'x', 'h', ?)", arguments: [Date()])
             try db.execute(sql: "INSERT INTO activity (id, volunteerId, deviceId, kind, occurredAt, village, body, receivedAt) VALUES (?, 1, 'd', 'guidance', ?, 'Thôn Đông', ?, ?)",
                            arguments: [activity.id, activity.occurredAt, body, Date()])
+            // A visit and, already stored beside it, the undo entry that takes it back.
+            for upload in [visit, undo] {
+                try db.execute(sql: "INSERT INTO activity (id, volunteerId, deviceId, kind, occurredAt, village, body, receivedAt) VALUES (?, 1, 'd', ?, ?, 'Thôn Đông', ?, ?)",
+                               arguments: [upload.id, upload.kind, upload.occurredAt, String(decoding: try WireProtocol.encoder().encode(upload), as: UTF8.self), Date()])
+            }
         }
         try HubMigrations.migrator.migrate(queue)
-        let row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT residentId, outcome, participants, satisfaction, undone FROM activity") }
+        let row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT residentId, outcome, participants, satisfaction, undone FROM activity WHERE kind = 'guidance'") }
+        let undone = try queue.read { db in try Int.fetchOne(db, sql: "SELECT undone FROM activity WHERE id = ?", arguments: [visit.id]) }
+        #expect(undone == 1)
         #expect(row?["residentId"] as String? == activity.residentId)
         #expect(row?["outcome"] as String? == "vneid")
         #expect(row?["participants"] as Int? == 2)

@@ -54,7 +54,7 @@ struct IndicatorReader {
     private func shape(_ fields: [String: Node], _ path: String) -> Indicator.Shape? {
         if let share = fields["share"] {
             for key in ["count", "where", "breakdown"] where fields[key] != nil {
-                reader.report(fields[key], reader.join(path, key), .unknownField(allowed: ["share"]))
+                reader.report(fields[key], reader.join(path, key), .notForType("share"))
                 return nil
             }
             let sharePath = reader.join(path, "share")

@@ -147,8 +147,15 @@ enum HubMigrations {
                 UPDATE activity SET
                     residentId = json_extract(body, '$.residentId'),
                     outcome = json_extract(body, '$.outcome'),
+                    reason = json_extract(body, '$.reason'),
+                    payment = json_extract(body, '$.payment'),
+                    outsideCommune = COALESCE(json_extract(body, '$.outsideCommune'), 0),
                     participants = json_extract(body, '$.participants'),
-                    satisfaction = json_extract(body, '$.satisfaction');
+                    satisfaction = json_extract(body, '$.satisfaction'),
+                    retracts = json_extract(body, '$.retracts');
+                UPDATE activity SET undone = 1 WHERE id IN (
+                    SELECT undo.retracts FROM activity AS undo
+                    WHERE undo.kind = 'undo' AND undo.volunteerId = activity.volunteerId);
                 CREATE INDEX activity_on_retracts ON activity(retracts) WHERE retracts IS NOT NULL;
                 """)
         }

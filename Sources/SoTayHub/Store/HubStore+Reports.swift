@@ -5,10 +5,11 @@ import SoTayReports
 // MARK: - The commune's monthly report
 
 extension HubStore: ReportDatabase {
-    /// Every volunteer's activities, with the volunteer's name from the volunteer table.
+    /// Every volunteer's activities. A volunteer is named with their number, as `volunteers list`
+    /// shows it, so that two volunteers with the same name stay apart.
     public var reportTable: ActivityTable {
         ActivityTable(from: "activity a JOIN volunteer v ON v.id = a.volunteerId", counted: "a.undone = 0 AND a.kind <> 'undo'",
-                      occurredAt: "a.occurredAt", volunteer: "v.name", prefix: "a.")
+                      occurredAt: "a.occurredAt", volunteer: "printf('%s (số %d)', v.name, v.id)", prefix: "a.")
     }
 
     public func rows(_ statement: ReportStatement) throws(HubError) -> [ReportRow] {

@@ -154,7 +154,7 @@ struct Home: ParsableCommand {
             entries[0].topic = text(render.t("Nội dung (Enter: bỏ qua): ", "What about (Enter: skip): "))
             entries[0].participants = number(render.t("Số người nghe, nếu biết (Enter: bỏ qua): ", "People reached, if known (Enter: skip): "), 1...100_000)
         case .scamWarning:
-            entries[0].participants = number(render.t("Số người được cảnh báo (Enter: 1): ", "People warned (Enter: 1): "), 1...100_000)
+            entries[0].participants = number(render.t("Số người được cảnh báo, nếu nhiều người (Enter: bỏ qua): ", "People warned, if several (Enter: skip): "), 1...100_000)
         case .vneid, .payment, .undo:
             break
         }
