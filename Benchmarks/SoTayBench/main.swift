@@ -18,7 +18,9 @@ let arguments = CommandLine.arguments.dropFirst()
 let outputFolder = URL(fileURLWithPath: arguments.first ?? "bench")
 let work = FileManager.default.temporaryDirectory.appending(path: "sotay-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: work) }
+// SOTAY_BENCH_KEEP=1 keeps the generated databases, to profile a query with the sqlite3 shell.
+let keep = ProcessInfo.processInfo.environment["SOTAY_BENCH_KEEP"] == "1"
+defer { if keep { print("kept \(work.path)") } else { try? FileManager.default.removeItem(at: work) } }
 
 var results: [BenchResult] = []
 let pack = try ContentPack.bundled()
