@@ -34,7 +34,7 @@ struct HubReport: ParsableCommand {
             return dimension
         }
         let format = try ReportFile.format(format)
-        let pack = try Self.content()
+        let pack = try ContentPack.configured()
         let store = try options.openStore()
         let communes = try store.communes()
         let scope = Report.Scope(kind: .commune, commune: communes.isEmpty ? options.t("Xã", "Commune") : communes.joined(separator: ", "))
@@ -51,13 +51,5 @@ struct HubReport: ParsableCommand {
             throw ValidationError(language == .vi ? "Tháng \"\(text)\" không đúng. Viết dạng YYYY-MM, ví dụ 2026-11." : "Month \"\(text)\" is not valid. Write YYYY-MM, e.g. 2026-11.")
         }
         return month
-    }
-
-    /// The bundled library, or the folder named by `SOTAY_CONTENT` (a commune's edited indicators).
-    static func content() throws -> ContentPack {
-        if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty {
-            return try ContentLoader.load(directory: URL(fileURLWithPath: folder))
-        }
-        return try ContentPack.bundled()
     }
 }

@@ -212,6 +212,15 @@ extension ContentPack {
         try ContentLoader.load(BundledContentFiles.files.map { ($0.path, $0.text) }, checkNFC: checkNFC)
     }
 
+    /// The library a command works with: the bundled pack, or the folder named by `SOTAY_CONTENT`
+    /// (commune staff trying their edits, a commune's own indicators on the hub).
+    public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ContentError) -> ContentPack {
+        if let folder = environment["SOTAY_CONTENT"], !folder.isEmpty {
+            return try ContentLoader.load(directory: URL(fileURLWithPath: folder))
+        }
+        return try bundled()
+    }
+
     /// The raw text of a bundled file (e.g. `catalogue.tsv`), if there is one.
     public static func bundledFile(_ path: String) -> String? {
         BundledContentFiles.files.first { $0.path == path }?.text

@@ -92,7 +92,7 @@ public struct ReportMonth: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     /// The inverse of `days(year:month:day:)`.
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

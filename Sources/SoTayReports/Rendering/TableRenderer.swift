@@ -36,8 +36,7 @@ public enum TableRenderer {
         var parts: [String] = []
         if let volunteer = scope.volunteer { parts.append(volunteer) }
         parts.append([scope.village, scope.commune, scope.province].compactMap { $0 }.joined(separator: ", "))
-        let days = ReportDays(report)
-        parts.append("\(days.first)–\(days.last)")
+        parts.append(VietnamClock(report.from).dayMonthYear + "–" + VietnamClock(report.to.addingTimeInterval(-1)).dayMonthYear)
         return DisplayWidth.truncate(parts.joined(separator: " · "), to: width)
     }
 
@@ -81,16 +80,5 @@ public enum TableRenderer {
                          + DisplayWidth.pad(NumberText.integer(entry.value, language), to: 7, right: true) + "  " + bar)
         }
         return lines
-    }
-}
-
-/// The first and last day of a report's month as dd/mm/yyyy, in Vietnam.
-struct ReportDays {
-    let first: String
-    let last: String
-
-    init(_ report: Report) {
-        first = CalendarDate.today(at: report.from).vietnamese
-        last = CalendarDate.today(at: report.to.addingTimeInterval(-1)).vietnamese
     }
 }

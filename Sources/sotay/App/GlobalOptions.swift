@@ -32,10 +32,7 @@ struct GlobalOptions: ParsableArguments {
     /// The procedure library: the bundled pack, or the folder named by `SOTAY_CONTENT` (for
     /// commune staff trying their edits).
     func loadContent() throws -> ContentPack {
-        if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty {
-            return try ContentLoader.load(directory: URL(fileURLWithPath: folder))
-        }
-        return try ContentPack.bundled()
+        try ContentPack.configured()
     }
 }
 
