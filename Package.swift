@@ -107,7 +107,11 @@ let package = Package(
         // The benchmark suite (`make bench`): figures against baselines measured in the same run.
         .executableTarget(
             name: "sotay-bench",
-            dependencies: ["SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", "SoTaySync", "SoTayWire", "SoTayTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/SoTayBench"
         ),
 

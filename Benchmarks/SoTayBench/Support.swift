@@ -31,6 +31,16 @@ enum Timing {
         }
         return best
     }
+
+    /// The wall time of each of `runs` runs, after one warm-up.
+    static func samples(_ runs: Int, _ body: () throws -> Void) throws -> [Double] {
+        try body()
+        return try (0..<runs).map { _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+    }
 }
 
 /// The `sqlite3` command-line shell (Debian package `sqlite3`).
@@ -79,23 +89,20 @@ struct ActivityGenerator {
     var month: ReportMonth
     var procedures: [String]
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+    func records(count: Int) -> [ActivityRecord] {
+        var records: [ActivityRecord] = []
+        records.reserveCapacity(count)
+        forEach(count: count) { _, record in records.append(record) }
+        return records
     }
 
-    func records(count: Int) -> [ActivityRecord] {
-        var random = Generator(state: seed)
+    /// Makes the records one at a time, so a million need not sit in memory at once.
+    func forEach(count: Int, _ body: (Int, ActivityRecord) throws -> Void) rethrows {
+        var random = SeededRandom(state: seed)
         let (start, end) = month.interval
         let span = end.timeIntervalSince(start)
-        let residents = (0..<(count / 4)).map { _ in UUID().uuidString.lowercased() }
-        return (0..<count).map { index in
+        let residents = (0..<max(count / 4, 1)).map { _ in UUID().uuidString.lowercased() }
+        for index in 0..<count {
             let kind = ActivityKind.logged.randomElement(using: &random) ?? .visit
             let inMonth = index % 10 != 0
             let at = inMonth ? start.addingTimeInterval(Double.random(in: 0..<span, using: &random))
@@ -115,21 +122,20 @@ struct ActivityGenerator {
             default:
                 break
             }
-            return record
+            try body(index, record)
         }
     }
 
     /// Writes activities straight into a hub database, as if many laptops had synced them.
     func fillHub(path: String, count: Int) throws {
         let queue = try DatabaseQueue(path: path)
-        let records = records(count: count)
         try queue.write { db in
             let statement = try db.makeStatement(sql: """
                 INSERT INTO activity (id, volunteerId, deviceId, kind, occurredAt, village, procedureId, body, receivedAt,
                                       residentId, outcome, reason, payment, outsideCommune, participants, satisfaction, undone)
                 VALUES (?, ?, 'bench', ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for (index, record) in records.enumerated() {
+            try forEach(count: count) { index, record in
                 try statement.execute(arguments: [record.id, index % 30 + 1, record.kind, record.occurredAt, record.village, record.procedureId,
                                                   record.occurredAt, record.residentId, record.outcome, record.reason, record.payment,
                                                   record.outsideCommune, record.participants, record.satisfaction, index % 97 == 0])

@@ -19,6 +19,8 @@ public final class HubProcess: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)" }
     public var isRunning: Bool { process?.isRunning ?? false }
+    /// The running server's process id (for reading its memory from /proc).
+    public var pid: Int32? { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
 
     /// Starts (again) on the same port.
     public func start(timeout: TimeInterval = 30) throws {

@@ -1,0 +1,47 @@
+import Foundation
+import SoTayHub
+import SoTayStore
+import SoTaySync
+import SoTayTestSupport
+
+/// The release `sotay-hub serve` on a loopback port, as the commune runs it, with an admin
+/// handle on its data folder for what the IT person does with `sotay-hub volunteers add` and
+/// `sotay-hub enroll-code` (done in-process here: fifty enrolments by subprocess would take
+/// seconds and measure nothing).
+final class BenchHub {
+    let process: HubProcess
+    let admin: HubStore
+
+    init() throws {
+        process = try HubProcess()
+        admin = try HubStore.open(directory: process.data)
+    }
+
+    var url: String { process.url }
+
+    /// Enrols a laptop's store with this hub, the way `sotay enroll` does.
+    func enrol(_ store: Store, name: String) async throws {
+        let volunteer = try admin.addVolunteer(name: name, village: "Thôn Đông", commune: "Xã An Bình")
+        let code = try admin.makeEnrollCode(for: volunteer).code
+        let address = try HubAddress(url, allowInsecure: true)
+        _ = try await Enrollment.enroll(address: address, code: code, deviceName: name, allowInsecure: true, store: store)
+    }
+
+    /// Requests answered so far, from the hub's own access log.
+    func requestsAnswered() -> Int {
+        // The log line is written as the reply goes out; give the last one a moment to land.
+        Thread.sleep(forTimeInterval: 0.2)
+        return process.requestCount()
+    }
+
+    func stop() {
+        process.cleanUp()
+    }
+}
+
+/// The environment a volunteer's `sotay` runs with, on its own data folder.
+enum LaptopEnvironment {
+    static func of(_ folder: URL) -> [String: String] {
+        ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": folder.path, "SOTAY_HOME": folder.path]
+    }
+}

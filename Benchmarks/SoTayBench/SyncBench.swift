@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import SoTayCore
+import SoTayHub
+import SoTayStore
+import SoTaySync
+import SoTayTestSupport
+import SoTayWire
+
+/// Benchmarks 1, 2, 3 and 6: sync over a bad link, an incremental sync, the hub's ingest rate,
+/// and the peak memory of `sotay sync` and of the hub.
+enum SyncBench {
+    // MARK: 1. Goodput on a bad link
+
+    /// The village link of the issue: 1 Mbit/s each way, 150 ms one-way delay (300 ms round
+    /// trip), every connection reset after 1 MB from the laptop.
+    static let badLink = FaultProxy.Faults(bytesPerSecond: 125_000, latency: .milliseconds(150), cutAfterUpstreamBytes: 1_000_000, resetOnCut: true)
+    static let dossiers = 20
+    static let photosPerDossier = 2
+    static let photoBytes = 300 * 1024
+
+    static func goodput(work: URL, pack: ContentPack) async throws -> [BenchResult] {
+        let hub = try BenchHub()
+        defer { hub.stop() }
+        let folder = work.appending(path: "goodput-laptop")
+        let store = try LaptopFiller.prepare(folder)
+        let photos = work.appending(path: "photos")
+        var bodies: [Data] = []
+        for index in 0..<dossiers {
+            let dossier = try store.startDraft(procedureID: "ly-lich-tu-phap", packVersion: pack.version, residentID: nil, profile: LaptopFiller.profile)
+            var files: [Data] = []
+            for photo in 0..<photosPerDossier {
+                let bytes = SampleFiles.jpeg(size: photoBytes)
+                files.append(bytes)
+                let file = try SampleFiles.write(bytes, named: "giay-to-\(index)-\(photo).jpg", in: photos)
+                let blob = try store.blobFolder().importFile(at: file)
+                _ = try store.attach(blob, to: dossier.id, documentId: nil, label: file.lastPathComponent)
+            }
+            _ = try DossierPayload.markReady(dossier.id, in: store)
+            let payload = try store.outbox(kind: .dossier).last?.payload ?? Data()
+            bodies.append(Multipart.body(json: payload, files: files))
+        }
+        try await hub.enrol(store, name: "Nguyễn Thị Lan")
+        let attachmentBytes = dossiers * photosPerDossier * photoBytes
+        let limitSeconds = Double(attachmentBytes) / Double(badLink.bytesPerSecond ?? 1)
+
+        // Ours and the naive uploader side by side, each through a link of its own.
+        let proxy = try FaultProxy(targetPort: hub.process.port, faults: badLink)
+        let sink = try await MultipartSink.start()
+        let naiveProxy = try FaultProxy(targetPort: sink, faults: badLink)
+        async let naive = NaiveUploader(url: URL(string: "http://127.0.0.1:\(naiveProxy.port)/dossiers")!)
+            .upload(bodies, giveUpAfter: 10 * limitSeconds)
+        let sync = Child(executable: Sotay.binary, arguments: ["sync", "--hub", "http://127.0.0.1:\(proxy.port)"],
+                         environment: LaptopEnvironment.of(folder))
+        let ours = try await Task.detached { try sync.run() }.value
+        let baseline = await naive
+        let stats = proxy.stats
+        try await proxy.shutdown()
+        try await naiveProxy.shutdown()
+
+        let held = try hub.admin.dossiers().count
+        guard ours.status == 0, held == dossiers else {
+            throw Child.Failed(description: "sotay sync through the bad link ended with status \(ours.status); the hub holds \(held) of \(dossiers) dossiers:\n\(ours.output.suffix(2000))")
+        }
+        let goodput = Double(attachmentBytes) / (Double(badLink.bytesPerSecond ?? 1) * ours.seconds)
+        let naiveText = baseline.finished == bodies.count
+            ? String(format: "naive multipart uploader %.2f (%.0f s, %d restarts)", Double(attachmentBytes) / (Double(badLink.bytesPerSecond ?? 1) * baseline.seconds), baseline.seconds, baseline.restarts)
+            : String(format: "naive multipart uploader never finished within 10× the limit time (%.0f s): %d of %d dossiers, %d restarts", baseline.seconds, baseline.finished, bodies.count, baseline.restarts)
+        return [
+            BenchResult(
+                id: "sync-goodput", title: "Sync goodput: 20 dossiers × 2 × 300 KB over 1 Mbit/s, 150 ms, cut every 1 MB",
+                value: goodput, unit: "of link rate", target: "≥ 0.90 (limit 1.0)",
+                detail: String(format: "ours %.0f s for %.1f MB (limit %.0f s), %d cuts, %d connections; %@", ours.seconds, Double(attachmentBytes) / 1e6,
+                               limitSeconds, stats.cuts, stats.connections, naiveText),
+                met: goodput >= 0.90),
+            BenchResult(
+                id: "memory-sync", title: "Peak memory of `sotay sync` during the bad-link sync",
+                value: Double(ours.maxRSSKilobytes) / 1024, unit: "MB", target: "< 64 MB",
+                detail: "ru_maxrss of the process (wait4)", met: ours.maxRSSKilobytes < 64 * 1024),
+        ]
+    }
+
+    // MARK: 2. Incremental sync
+
+    static func incremental(work: URL, pack: ContentPack) async throws -> [BenchResult] {
+        let hub = try BenchHub()
+        defer { hub.stop() }
+        let folder = work.appending(path: "incremental-laptop")
+        let store = try LaptopFiller.prepare(folder)
+        try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 2)
+            .fill(folder, count: 10_000, ready: true)
+        try await hub.enrol(store, name: "Nguyễn Thị Lan")
+        let sync = Child(executable: Sotay.binary, arguments: ["sync"], environment: LaptopEnvironment.of(folder))
+        let first = try sync.run()
+        let held = try hub.admin.dossiers().count
+        guard first.status == 0, held == 10_000 else {
+            throw Child.Failed(description: "the first sync of 10,000 dossiers ended with status \(first.status); the hub holds \(held)")
+        }
+        print(String(format: "  (set-up: 10,000 dossiers synced in %.1f s)", first.seconds))
+        try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 3)
+            .fill(folder, count: 1, ready: true)
+        let before = hub.requestsAnswered()
+        let again = try sync.run()
+        let requests = hub.requestsAnswered() - before
+        guard again.status == 0, try hub.admin.dossiers().count == 10_001 else {
+            throw Child.Failed(description: "the incremental sync ended with status \(again.status)")
+        }
+        // Nothing to send at all: the floor of a sync run (start-up, store, one change-feed request).
+        let idle = try Timing.samples(5) { _ = try sync.run() }
+        return [
+            BenchResult(
+                id: "incremental-requests", title: "Incremental sync: 10,000 dossiers synced, 1 new — requests",
+                value: Double(requests), unit: "requests", target: "≤ 3", detail: "counted in the hub's access log",
+                met: requests <= 3),
+            BenchResult(
+                id: "incremental-time", title: "Incremental sync: 10,000 dossiers synced, 1 new — wall time of `sotay sync`",
+                value: again.seconds * 1000, unit: "ms", target: "< 300 ms",
+                detail: String(format: "a sync with nothing to send: %.0f ms (median of 5)", Percentile.of(idle, 0.5) * 1000),
+                met: again.seconds < 0.3),
+        ]
+    }
+
+    // MARK: 3. Hub ingest
+
+    static let clients = 50
+    static let dossiersPerClient = 20
+
+    static func ingest(work: URL, pack: ContentPack) async throws -> [BenchResult] {
+        let hub = try BenchHub()
+        defer { hub.stop() }
+        var engines: [SyncEngine] = []
+        var payloads: [Data] = []
+        for client in 0..<clients {
+            let folder = work.appending(path: "ingest-laptop-\(client)")
+            let store = try LaptopFiller.prepare(folder)
+            try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 100 + UInt64(client))
+                .fill(folder, count: dossiersPerClient, ready: true)
+            payloads += try store.outbox(kind: .dossier).compactMap(\.payload)
+            try await hub.enrol(store, name: "Tình nguyện viên \(client)")
+            engines.append(try SyncEngine.enrolled(store: store))
+        }
+        let memoryBefore = hub.process.pid.flatMap(ProcMemory.peakKilobytes) ?? 0
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        let problems = await withTaskGroup(of: Int.self) { group in
+            for engine in engines {
+                group.addTask {
+                    do {
+                        let report = try await engine.run()
+                        return report.parked.count + (report.sentDossiers == dossiersPerClient ? 0 : 1)
+                    } catch {
+                        return 1
+                    }
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let peak = hub.process.pid.flatMap(ProcMemory.peakKilobytes) ?? 0
+        let held = try hub.admin.dossiers().count
+        let total = clients * dossiersPerClient
+        let rate = Double(held) / seconds
+
+        let direct = try directInserts(payloads, work: work)
+        let ratio = rate / direct
+        let errors = problems + (total - held)
+        return [
+            BenchResult(
+                id: "hub-ingest", title: "Hub ingest: 50 clients × 20 dossiers at once",
+                value: ratio, unit: "× direct GRDB", target: "≥ 0.5, zero errors",
+                detail: String(format: "%.0f dossiers/s over HTTP (%.2f s, %d errors); the same inserts with GRDB in one process %.0f dossiers/s",
+                               rate, seconds, errors, direct),
+                met: ratio >= 0.5 && errors == 0),
+            BenchResult(
+                id: "memory-hub", title: "Peak memory of `sotay-hub serve` during the ingest",
+                value: Double(peak) / 1024, unit: "MB", target: "< 128 MB",
+                detail: String(format: "VmHWM from /proc; %.0f MB before the ingest", Double(memoryBefore) / 1024),
+                met: peak > 0 && peak < 128 * 1024),
+        ]
+    }
+
+    /// The baseline of benchmark 3: the rows the hub writes for each dossier (the dossier and
+    /// its revision), one transaction per dossier as the hub commits each request, on a fresh
+    /// hub database with the hub's own settings, with no HTTP, JSON, auth or signing in between.
+    static func directInserts(_ payloads: [Data], work: URL) throws -> Double {
+        let store = try HubStore.open(directory: work.appending(path: "ingest-direct"))
+        let volunteer = try store.addVolunteer(name: "Tình nguyện viên", village: "Thôn Đông", commune: "Xã An Bình")
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let queue = try DatabaseQueue(path: store.databaseURL.path, configuration: configuration)
+        let decoder = WireProtocol.decoder()
+        let uploads = try payloads.map { try decoder.decode(DossierUpload.self, from: $0) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for (upload, body) in zip(uploads, payloads) {
+            try queue.write { db in
+                let now = Date()
+                let name: String? = if case .text(let name) = upload.answers["resident_name"] { name } else { nil }
+                try db.execute(sql: """
+                    INSERT INTO dossier (id, volunteerId, procedureId, village, commune, residentName, status, latestRevision, receivedAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
+                    """, arguments: [upload.id, volunteer.id, upload.procedureId, upload.village, upload.commune, name, upload.revision, now, now])
+                try db.execute(sql: """
+                    INSERT INTO dossierRevision (dossierId, revision, kind, deviceId, contentSHA256, body, receivedAt, signature)
+                    VALUES (?, ?, 'original', 'direct', '', ?, ?, '')
+                    """, arguments: [upload.id, upload.revision, String(decoding: body, as: UTF8.self), WireDate.string(now)])
+            }
+        }
+        return Double(uploads.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+}
+
+/// multipart/form-data, as OpenRosa clients send a submission: the record and its files in one body.
+enum Multipart {
+    static let boundary = "sotay-bench-boundary-7d1f"
+
+    static func body(json: Data, files: [Data]) -> Data {
+        var body = Data()
+        func part(_ headers: String, _ content: Data) {
+            body.append(Data("--\(boundary)\r\n\(headers)\r\n\r\n".utf8))
+            body.append(content)
+            body.append(Data("\r\n".utf8))
+        }
+        part("Content-Disposition: form-data; name=\"dossier\"; filename=\"dossier.json\"\r\nContent-Type: application/json", json)
+        for (index, file) in files.enumerated() {
+            part("Content-Disposition: form-data; name=\"photo\(index)\"; filename=\"photo\(index).jpg\"\r\nContent-Type: image/jpeg", file)
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        return body
+    }
+}
