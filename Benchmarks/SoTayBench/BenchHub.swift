@@ -34,8 +34,14 @@ final class BenchHub {
         return process.requestCount()
     }
 
+    /// Stops the hub; its folder and log stay with SOTAY_BENCH_KEEP=1, for looking into a figure.
     func stop() {
-        process.cleanUp()
+        if ProcessInfo.processInfo.environment["SOTAY_BENCH_KEEP"] == "1" {
+            process.stop()
+            print("  (hub data \(process.data.path), log \(process.logFile.path))")
+        } else {
+            process.cleanUp()
+        }
     }
 }
 

@@ -48,12 +48,14 @@ enum SyncBench {
         let proxy = try FaultProxy(targetPort: hub.process.port, faults: badLink)
         let sink = try await MultipartSink.start()
         let naiveProxy = try FaultProxy(targetPort: sink, faults: badLink)
+        let skipNaive = ProcessInfo.processInfo.environment["SOTAY_BENCH_NAIVE"] == "0"
         async let naive = NaiveUploader(url: URL(string: "http://127.0.0.1:\(naiveProxy.port)/dossiers")!)
-            .upload(bodies, giveUpAfter: 10 * limitSeconds)
+            .upload(skipNaive ? [] : bodies, giveUpAfter: 10 * limitSeconds)
         let sync = Child(executable: Sotay.binary, arguments: ["sync", "--hub", "http://127.0.0.1:\(proxy.port)"],
                          environment: LaptopEnvironment.of(folder))
         let ours = try await Task.detached { try sync.run() }.value
         let baseline = await naive
+        try ours.output.write(to: work.appending(path: "goodput-sync.log"), atomically: true, encoding: .utf8)
         let stats = proxy.stats
         try await proxy.shutdown()
         try await naiveProxy.shutdown()

@@ -135,6 +135,11 @@ extension Store {
         }
     }
 
+    /// How many dossiers the drafts list holds, without reading them.
+    public func draftCount() throws(StoreError) -> Int {
+        try read { db in try DossierRecord.fetchCount(db) }
+    }
+
     /// The resident's name on a dossier, if it was given.
     public func residentName(of dossier: DossierRecord) throws(StoreError) -> String? {
         try read { db in

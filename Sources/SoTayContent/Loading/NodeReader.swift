@@ -40,6 +40,15 @@ final class NodeReader {
         return result
     }
 
+    /// Without surrounding white space. Most values have none, and Foundation's trimming (a
+    /// bridge through NSString on Linux) showed up in the start-up profile: only pay it when needed.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func join(_ parent: String, _ child: String) -> String {
         parent.isEmpty ? child : "\(parent).\(child)"
     }
@@ -50,7 +59,7 @@ final class NodeReader {
             report(node, field, .wrongType(expected: "text"))
             return nil
         }
-        let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.trimmed(scalar.string)
         if text.isEmpty { report(node, field, .empty) }
         return text.isEmpty ? nil : text
     }

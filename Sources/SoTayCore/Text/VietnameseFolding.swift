@@ -21,19 +21,25 @@ public enum VietnameseFolding {
             words.append(normalizeFinalY(String(current)))
             current = String.UnicodeScalarView()
         }
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x0300...0x036F:  // combining marks: tones, breve, circumflex, horn
+            case 0x41...0x5A:  // A–Z
+                current.append(Unicode.Scalar(UInt8(scalar.value + 0x20)))
+            case 0x61...0x7A, 0x30...0x39:  // a–z, 0–9
+                current.append(scalar)
+            case 0x0300...0x036F:  // combining marks (text typed decomposed): tones, breve, circumflex, horn
                 continue
             case 0x0110, 0x0111:  // Đ đ
                 current.append("d")
             default:
-                if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if let base = baseLetters[scalar] {
+                    current.append(base)  // a Latin letter with marks: its base letter
+                } else if scalar == "." && isDigitRun(current) {
+                    current.append(scalar)  // keep procedure codes such as 1.001193 whole
+                } else if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
                     for lower in scalar.properties.lowercaseMapping.unicodeScalars {
                         current.append(lower)
                     }
-                } else if scalar == "." && isDigitRun(current) {
-                    current.append(scalar)  // keep procedure codes such as 1.001193 whole
                 } else {
                     flush()
                 }
@@ -42,6 +48,23 @@ public enum VietnameseFolding {
         flush()
         return words.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
     }
+
+    /// Each precomposed Latin letter (Vietnamese ones included) to its lower-case base letter:
+    /// the canonical decomposition without its combining marks, worked out once. Folding then
+    /// looks a letter up instead of normalizing every string, which on Linux goes through
+    /// Foundation and cost most of the start-up of `sotay procedures`.
+    private static let baseLetters: [Unicode.Scalar: Unicode.Scalar] = {
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        for value in Array(0x00C0...0x024F) + Array(0x1E00...0x1EFF) {
+            guard let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic else { continue }
+            let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+                .filter { !(0x0300...0x036F).contains($0.value) }
+            guard base.count == 1, let letter = base.first else { continue }
+            let lower = letter.properties.lowercaseMapping.unicodeScalars
+            table[scalar] = lower.count == 1 ? lower.first : letter
+        }
+        return table
+    }()
 
     private static func isDigitRun(_ scalars: String.UnicodeScalarView) -> Bool {
         !scalars.isEmpty && scalars.allSatisfy { ("0"..."9").contains($0) || $0 == "." }

@@ -85,6 +85,33 @@ public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var shortID: String { String(id.prefix(8)) }
 }
 
+extension DossierRecord {
+    /// Read by column name, not through `Decodable`: GRDB's Codable row decoder was most of the
+    /// time of `sotay drafts` and of opening the home menu with ten thousand dossiers.
+    public init(row: Row) throws {
+        id = row["id"]
+        residentId = row["residentId"]
+        procedureId = row["procedureId"]
+        packVersion = row["packVersion"]
+        status = row["status"]
+        intake = row["intake"]
+        village = row["village"]
+        commune = row["commune"]
+        requiredCount = row["requiredCount"]
+        satisfiedCount = row["satisfiedCount"]
+        walkFinishedAt = row["walkFinishedAt"]
+        createdAt = row["createdAt"]
+        updatedAt = row["updatedAt"]
+        revision = row["revision"]
+        readyAt = row["readyAt"]
+        sentRevision = row["sentRevision"]
+        hubStatus = row["hubStatus"]
+        hubReason = row["hubReason"]
+        portalCode = row["portalCode"]
+        hubStatusAt = row["hubStatusAt"]
+    }
+}
+
 struct DossierAnswerRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "dossierAnswer"
     var dossierId: String

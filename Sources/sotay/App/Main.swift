@@ -54,6 +54,7 @@ struct SoTay: ParsableCommand {
         commandName: "sotay",
         abstract: "Sổ Tay — sổ tay của Tổ công nghệ số cộng đồng: hướng dẫn thủ tục, hồ sơ nháp, không cần mạng.",
         discussion: "Chạy \"sotay\" không kèm gì để mở thực đơn chính.",
+        version: "sotay \(SoTayVersion.current)",
         subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Attach.self, Enroll.self, SyncCommand.self,
                       Log.self, ReportCommand.self, StatusCommand.self, SettingsCommand.self, ContentCommand.self],
         defaultSubcommand: Home.self

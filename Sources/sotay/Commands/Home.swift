@@ -23,7 +23,7 @@ struct Home: ParsableCommand {
         Output.line("")
         Output.line("Sổ Tay — " + render.t("Tổ công nghệ số cộng đồng", "Community digital technology team") + " · \(profile.name) · \(profile.village), \(profile.commune)")
         while true {
-            let draftCount = try store.drafts().count
+            let draftCount = try store.draftCount()
             Output.line("")
             if let summary = try? store.syncSummary(announcements: 0) {
                 for line in StatusLines.lines(summary, render: render, verbose: false, reachable: probe.snapshot.reachable) { Output.line(line) }
