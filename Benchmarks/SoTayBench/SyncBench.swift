@@ -13,8 +13,10 @@ enum SyncBench {
     // MARK: 1. Goodput on a bad link
 
     /// The village link of the issue: 1 Mbit/s each way, 150 ms one-way delay (300 ms round
-    /// trip), every connection reset after 1 MB from the laptop.
-    static let badLink = FaultProxy.Faults(bytesPerSecond: 125_000, latency: .milliseconds(150), cutAfterUpstreamBytes: 1_000_000, resetOnCut: true)
+    /// trip, and one more for each new connection's handshake), and the link dropping after
+    /// every 1 MB from the laptop, taking every open connection with it (a reset).
+    static let badLink = FaultProxy.Faults(bytesPerSecond: 125_000, latency: .milliseconds(150), resetOnCut: true,
+                                           cutLinkEveryUpstreamBytes: 1_000_000, handshakeRoundTrip: true)
     static let dossiers = 20
     static let photosPerDossier = 2
     static let photoBytes = 300 * 1024

@@ -141,12 +141,67 @@ public struct SyncEngine: Sendable {
         }
         progress(.starting(items: items.count + activities, bytes: items.reduce(0) { $0 + ($1.payload?.count ?? 0) },
                            attachmentBytes: waiting.values.reduce(0, +)))
+        // Every blob the outbox still needs, asked about in one request, then uploaded on a few
+        // connections at once while the dossiers go in order, each as soon as its own blobs
+        // are on the hub: on a slow link with long round trips, one request at a time leaves
+        // the line idle for every reply, and uploads on other connections fill those gaps.
+        let missing = try await missingBlobs(Array(waiting.keys), &report, &retry, progress)
+        var queued = Set<String>()
+        let jobs = attachments.flatMap { $0 }.filter { missing.contains($0.sha256) && queued.insert($0.sha256).inserted }
+        let board = BlobBoard(jobs)
+        let folder = try store.blobFolder()
+        try await withoutActuallyEscaping(progress) { progress in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<min(Self.uploadLanes, jobs.count) {
+                    group.addTask { await lane(board, folder: folder, progress) }
+                }
+                do {
+                    try await sendQueued(items, attachments, board, &report, &retry, progress)
+                } catch {
+                    group.cancelAll()
+                    await board.merge(into: &report)
+                    throw error
+                }
+                try await group.waitForAll()
+                await board.merge(into: &report)
+            }
+        }
+    }
+
+    /// Uploads at once on a slow link: enough to keep it busy through each reply's round trip.
+    static let uploadLanes = 3
+
+    /// One upload lane: takes the next blob in outbox order until none is left.
+    private func lane(_ board: BlobBoard, folder: BlobFolder, _ progress: @escaping @Sendable (SyncEvent) -> Void) async {
+        var chunk = AdaptiveChunk()
+        while let ref = await board.take() {
+            do {
+                let (gained, requests) = try await uploadBlob(ref, folder: folder, chunk: &chunk, progress)
+                try store.markBlobsUploaded([ref.sha256])
+                await board.finish(ref.sha256, .uploaded, bytes: gained, requests: requests)
+            } catch let failure as BlobBoard.Failure {
+                await board.finish(ref.sha256, .failed(failure.error), bytes: failure.gained, requests: failure.requests)
+            } catch let error as SyncError {
+                await board.finish(ref.sha256, .failed(error), bytes: 0, requests: 0)
+            } catch let error as StoreError {
+                await board.finish(ref.sha256, .failed(.store(error)), bytes: 0, requests: 0)
+            } catch {
+                await board.finish(ref.sha256, .failed(.unreachable(host: client.address.host)), bytes: 0, requests: 0)
+            }
+        }
+    }
+
+    /// The dossiers in outbox order, each sent once its blobs are uploaded.
+    private func sendQueued(_ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ board: BlobBoard, _ report: inout SyncReport,
+                            _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
         var chunk = AdaptiveChunk()
         for (item, refs) in zip(items, attachments) {
             guard let id = item.id, let payload = item.payload else { continue }
             try store.noteAttempt([id])
             do {
-                try await sendAttachments(refs, &chunk, &report, &retry, progress)
+                for ref in refs {
+                    if case .failed(let error) = await board.outcome(of: ref.sha256) { throw error }
+                }
                 let accepted: DossierAccepted
                 do {
                     accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
@@ -192,51 +247,75 @@ public struct SyncEngine: Sendable {
         return upload.attachments
     }
 
-    /// Makes sure the hub holds every blob in `refs`: asks which it lacks, then uploads those
-    /// with tus, remembering each upload's address so that a later run resumes it.
+    /// Which of `hashes` the hub lacks, asked in as few requests as the hub allows; the
+    /// others are marked uploaded.
+    private func missingBlobs(_ hashes: [String], _ report: inout SyncReport, _ retry: inout RetryPolicy,
+                              _ progress: @Sendable (SyncEvent) -> Void) async throws -> Set<String> {
+        var missing = Set<String>()
+        for start in stride(from: 0, to: hashes.count, by: WireProtocol.maxBlobQuery) {
+            let slice = Array(hashes[start..<min(start + WireProtocol.maxBlobQuery, hashes.count)])
+            let lacking = Set(try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
+                try await client.missingBlobs(slice)
+            })
+            try store.markBlobsUploaded(slice.filter { !lacking.contains($0) })
+            missing.formUnion(lacking)
+        }
+        return missing
+    }
+
+    /// Makes sure the hub holds every blob in `refs`, one after another (the dossier loop's
+    /// second try, when the hub lost blobs it had confirmed).
     private func sendAttachments(_ refs: [AttachmentRef], _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
                                  _ progress: @Sendable (SyncEvent) -> Void) async throws {
         let pending = try refs.filter { try store.blobUpload($0.sha256)?.uploadedAt == nil }
         guard !pending.isEmpty else { return }
-        let hashes = pending.map(\.sha256)
-        let missing = Set(try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
-            try await client.missingBlobs(hashes)
-        })
-        try store.markBlobsUploaded(hashes.filter { !missing.contains($0) })
+        let missing = try await missingBlobs(pending.map(\.sha256), &report, &retry, progress)
         let folder = try store.blobFolder()
         for ref in pending where missing.contains(ref.sha256) {
-            let file = folder.fileURL(sha256: ref.sha256)
-            guard FileManager.default.fileExists(atPath: file.path) else { throw SyncError.attachmentUnreadable(sha256: ref.sha256) }
-            let kind = FileKind(mediaType: ref.mediaType)?.rawValue ?? "bin"
-            let blob = TusUploader.Blob(fileURL: file, size: ref.size, sha256: ref.sha256, name: "\(ref.sha256).\(kind)")
-            let resume = try store.blobUpload(ref.sha256)?.uploadURL.flatMap { URL(string: $0) }
-            let store = self.store
-            var gained: Int64 = 0
-            var requests = 0
             do {
-                _ = try await uploader.upload(blob, resumeURL: resume, chunk: &chunk) { event in
-                    requests += 1
-                    switch event {
-                    case .created(let url):
-                        try store.noteBlobUpload(ref.sha256, url: url.absoluteString, offset: 0)
-                    case .progressed(let url, let offset, let bytes):
-                        try store.noteBlobUpload(ref.sha256, url: url.absoluteString, offset: offset)
-                        gained += bytes
-                        progress(.uploaded(bytes: bytes))
-                    case .retrying(let milliseconds, let reason):
-                        progress(.retrying(afterMilliseconds: milliseconds, reason: reason))
-                    }
-                }
-            } catch {
+                let (gained, requests) = try await uploadBlob(ref, folder: folder, chunk: &chunk, progress)
                 report.attachmentBytes += gained
                 report.requests += requests
-                throw error
+            } catch let failure as BlobBoard.Failure {
+                report.attachmentBytes += failure.gained
+                report.requests += failure.requests
+                throw failure.error
             }
-            report.attachmentBytes += gained
-            report.requests += requests
             try store.markBlobsUploaded([ref.sha256])
             report.blobsSent += 1
         }
+    }
+
+    /// Uploads one blob with tus, remembering the upload's address so that a later run resumes
+    /// it. Returns the bytes the hub took and the requests made; a failure carries them too.
+    private func uploadBlob(_ ref: AttachmentRef, folder: BlobFolder, chunk: inout AdaptiveChunk,
+                            _ progress: @Sendable (SyncEvent) -> Void) async throws -> (gained: Int64, requests: Int) {
+        let file = folder.fileURL(sha256: ref.sha256)
+        guard FileManager.default.fileExists(atPath: file.path) else { throw SyncError.attachmentUnreadable(sha256: ref.sha256) }
+        let kind = FileKind(mediaType: ref.mediaType)?.rawValue ?? "bin"
+        let blob = TusUploader.Blob(fileURL: file, size: ref.size, sha256: ref.sha256, name: "\(ref.sha256).\(kind)")
+        let resume = try store.blobUpload(ref.sha256)?.uploadURL.flatMap { URL(string: $0) }
+        let store = self.store
+        var gained: Int64 = 0
+        var requests = 0
+        do {
+            _ = try await uploader.upload(blob, resumeURL: resume, chunk: &chunk) { event in
+                requests += 1
+                switch event {
+                case .created(let url):
+                    try store.noteBlobUpload(ref.sha256, url: url.absoluteString, offset: 0)
+                case .progressed(let url, let offset, let bytes):
+                    try store.noteBlobUpload(ref.sha256, url: url.absoluteString, offset: offset)
+                    gained += bytes
+                    progress(.uploaded(bytes: bytes))
+                case .retrying(let milliseconds, let reason):
+                    progress(.retrying(afterMilliseconds: milliseconds, reason: reason))
+                }
+            }
+        } catch {
+            throw BlobBoard.Failure(error: error, gained: gained, requests: requests)
+        }
+        return (gained, requests)
     }
 
     private func sendActivities(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {

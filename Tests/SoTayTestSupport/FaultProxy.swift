@@ -18,16 +18,26 @@ public final class FaultProxy: Sendable {
         public var cutRandomly: ClosedRange<Int>?
         /// Cuts with a TCP reset, as a dropped mobile link often looks, instead of a FIN.
         public var resetOnCut: Bool
+        /// The link itself drops after every this many client-to-server bytes, whichever
+        /// connections carried them: every connection open then is cut. A client that opens a
+        /// new connection per request meets the cuts as often as one that keeps a connection.
+        public var cutLinkEveryUpstreamBytes: Int?
+        /// A new connection carries its first bytes only after a TCP handshake would have
+        /// finished (one round trip), as on a real link; the proxy itself accepts at once.
+        public var handshakeRoundTrip: Bool
 
         public init(
             bytesPerSecond: Int? = nil, latency: Duration = .zero, cutAfterUpstreamBytes: Int? = nil,
-            cutRandomly: ClosedRange<Int>? = nil, resetOnCut: Bool = false
+            cutRandomly: ClosedRange<Int>? = nil, resetOnCut: Bool = false, cutLinkEveryUpstreamBytes: Int? = nil,
+            handshakeRoundTrip: Bool = false
         ) {
             self.bytesPerSecond = bytesPerSecond
             self.latency = latency
             self.cutAfterUpstreamBytes = cutAfterUpstreamBytes
             self.cutRandomly = cutRandomly
             self.resetOnCut = resetOnCut
+            self.cutLinkEveryUpstreamBytes = cutLinkEveryUpstreamBytes
+            self.handshakeRoundTrip = handshakeRoundTrip
         }
     }
 
@@ -185,6 +195,8 @@ final class ProxyState: @unchecked Sendable {
         var connections: [Int: NIOLoopBound<ProxyConnection>] = [:]
         /// When each direction's link is free again: one pacer per direction, shared by all connections.
         var linkFree: [Side: NIODeadline] = [:]
+        /// Client-to-server bytes the link carried since it last dropped.
+        var sinceLinkCut = 0
 
         mutating func count(_ bytes: Int, from side: Side) {
             if side == .client { stats.upstreamBytes += bytes } else { stats.downstreamBytes += bytes }
@@ -289,6 +301,7 @@ final class ProxyConnection {
     private var cutting = false
     private var forwardedUpstream = 0
     private var randomLimit: Int?
+    private let openedAt = NIODeadline.now()
 
     private init(id: Int, state: ProxyState, client: any Channel) {
         self.id = id
@@ -347,23 +360,45 @@ final class ProxyConnection {
     }
 
     func received(_ buffer: ByteBuffer, from side: Side) {
-        let (limit, reset) = state.withState { state -> (Int?, Bool) in
+        let (limit, linkRemaining, reset) = state.withState { state -> (Int?, Int?, Bool) in
             state.count(buffer.readableBytes, from: side)
-            guard side == .client else { return (nil, false) }
-            return (state.cutLimit(drawn: &randomLimit), state.faults.resetOnCut)
+            guard side == .client else { return (nil, nil, false) }
+            return (state.cutLimit(drawn: &randomLimit), state.faults.cutLinkEveryUpstreamBytes.map { $0 - state.sinceLinkCut },
+                    state.faults.resetOnCut)
         }
         guard !isClosed, !(side == .client && cutting) else { return }
         var forwarded = buffer
-        if let limit, forwardedUpstream + buffer.readableBytes >= limit {
+        // The bytes this connection may still carry before a cut: its own limit, or the link's.
+        let allowed = [limit.map { $0 - forwardedUpstream }, linkRemaining].compactMap { $0 }.min()
+        var linkDrops = false
+        if let allowed, buffer.readableBytes >= allowed {
             // Only the bytes up to the limit cross; the rest is lost with the link.
-            forwarded = buffer.getSlice(at: buffer.readerIndex, length: max(0, limit - forwardedUpstream)) ?? ByteBuffer()
+            forwarded = buffer.getSlice(at: buffer.readerIndex, length: max(0, allowed)) ?? ByteBuffer()
             cutting = true
+            linkDrops = allowed == linkRemaining
         }
         let lane = self.lane(from: side)
         lane.append(forwarded)
-        if side == .client { forwardedUpstream += forwarded.readableBytes }
+        if side == .client {
+            forwardedUpstream += forwarded.readableBytes
+            let carried = forwarded.readableBytes
+            state.withState { $0.sinceLinkCut = linkDrops ? 0 : $0.sinceLinkCut + carried }
+        }
         if side == .client, cutting { lane.slots.append(Lane.Slot(item: .close(reset: reset, isCut: true))) }
+        if linkDrops {
+            // The link went down: every other open connection loses it at the same moment.
+            let others = state.withState { state in state.connections.filter { $0.key != id }.map(\.value) }
+            for other in others { other.value.cutByLink(reset: reset) }
+        }
         pump(from: side)
+    }
+
+    /// The link dropped under this connection: what it already read still crosses, then it is cut.
+    func cutByLink(reset: Bool) {
+        guard !isClosed, !cutting else { return }
+        cutting = true
+        fromClient.slots.append(Lane.Slot(item: .close(reset: reset, isCut: true)))
+        pump(from: .client)
     }
 
     func writable(_ side: Side) {
@@ -415,9 +450,11 @@ final class ProxyConnection {
         let now = NIODeadline.now()
         let running = state.withState { state in
             guard !state.stalled else { return false }
+            // Nothing reaches the server before the handshake would have: a round trip, then the way there.
+            let opened = side == .client && state.faults.handshakeRoundTrip ? openedAt + TimeAmount(state.faults.latency) * 3 : nil
             for index in lane.slots.indices where lane.slots[index].due == nil {
                 let due = state.deliveryTime(of: lane.slots[index].size, from: side, now: now)
-                lane.slots[index].due = due
+                lane.slots[index].due = opened.map { max(due, $0) } ?? due
             }
             return true
         }
