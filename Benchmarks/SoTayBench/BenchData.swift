@@ -67,8 +67,20 @@ struct LaptopFiller {
         return store
     }
 
+    enum State {
+        case draft, ready, sent
+    }
+
     /// Adds `count` dossiers: drafts, or (with `ready`) marked ready and queued for the hub.
     func fill(_ folder: URL, count: Int, ready: Bool) throws {
+        _ = try fill(folder, count: count, state: ready ? .ready : .draft)
+    }
+
+    /// Adds `count` dossiers in `state`; returns the request bodies of the ready and sent ones
+    /// (for a sent one, what the hub holds as if it had been synced).
+    func fill(_ folder: URL, count: Int, state: State) throws -> [Data] {
+        let ready = state != .draft
+        var bodies: [Data] = []
         var random = SeededRandom(state: seed)
         let queue = try DatabaseQueue(path: folder.appending(path: "sotay.sqlite").path)
         let encoder = JSONEncoder()
@@ -94,7 +106,7 @@ struct LaptopFiller {
                     INSERT INTO dossier (id, residentId, procedureId, packVersion, status, intake, village, commune, requiredCount,
                                          satisfiedCount, walkFinishedAt, createdAt, updatedAt, revision, readyAt)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?, 8, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [dossierID, residentID, procedureID, packVersion, ready ? "ready" : "draft", profile.village, profile.commune,
+                    """, arguments: [dossierID, residentID, procedureID, packVersion, "\(state)", profile.village, profile.commune,
                                      ready ? 8 : index % 8, ready ? created : nil, created, created, ready ? 1 : 0, ready ? created : nil])
                 guard let dossier = try DossierRecord.fetchOne(db, key: dossierID) else { continue }
                 for (step, value) in answers where !step.hasPrefix("resident_") {
@@ -102,10 +114,18 @@ struct LaptopFiller {
                                    arguments: [dossier.id, step, String(decoding: try encoder.encode(value), as: UTF8.self), created])
                 }
                 if ready {
-                    try db.execute(sql: "INSERT INTO outbox (kind, itemId, revision, payload, createdAt) VALUES ('dossier', ?, 1, ?, ?)",
-                                   arguments: [dossier.id, try DossierPayload.encode(dossier, answers: answers, revision: 1), created])
+                    let body = try DossierPayload.encode(dossier, answers: answers, revision: 1)
+                    bodies.append(body)
+                    if state == .ready {
+                        try db.execute(sql: "INSERT INTO outbox (kind, itemId, revision, payload, createdAt) VALUES ('dossier', ?, 1, ?, ?)",
+                                       arguments: [dossier.id, body, created])
+                    } else {
+                        try db.execute(sql: "UPDATE dossier SET sentRevision = 1, hubStatus = 'received', hubStatusAt = ? WHERE id = ?",
+                                       arguments: [created, dossier.id])
+                    }
                 }
             }
         }
+        return bodies
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import SoTayWire
 import SoTayHub
 import SoTayStore
 import SoTaySync
@@ -20,11 +22,13 @@ final class BenchHub {
     var url: String { process.url }
 
     /// Enrols a laptop's store with this hub, the way `sotay enroll` does.
-    func enrol(_ store: Store, name: String) async throws {
+    @discardableResult
+    func enrol(_ store: Store, name: String) async throws -> HubVolunteer {
         let volunteer = try admin.addVolunteer(name: name, village: "Thôn Đông", commune: "Xã An Bình")
         let code = try admin.makeEnrollCode(for: volunteer).code
         let address = try HubAddress(url, allowInsecure: true)
         _ = try await Enrollment.enroll(address: address, code: code, deviceName: name, allowInsecure: true, store: store)
+        return volunteer
     }
 
     /// Requests answered so far, from the hub's own access log.
@@ -42,6 +46,31 @@ final class BenchHub {
         } else {
             process.cleanUp()
         }
+    }
+}
+
+/// The rows the hub writes for an accepted dossier (the dossier and its first revision), written
+/// straight into a hub database: the baseline of benchmark 3, and "already synced" for benchmark 2.
+enum HubRows {
+    static func insert(_ body: Data, upload: DossierUpload, volunteerID: Int64, db: Database) throws {
+        let now = Date()
+        let name: String? = if case .text(let name) = upload.answers["resident_name"] { name } else { nil }
+        try db.execute(sql: """
+            INSERT INTO dossier (id, volunteerId, procedureId, village, commune, residentName, status, latestRevision, receivedAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
+            """, arguments: [upload.id, volunteerID, upload.procedureId, upload.village, upload.commune, name, upload.revision, now, now])
+        try db.execute(sql: """
+            INSERT INTO dossierRevision (dossierId, revision, kind, deviceId, contentSHA256, body, receivedAt, signature)
+            VALUES (?, ?, 'original', 'direct', '', ?, ?, '')
+            """, arguments: [upload.id, upload.revision, String(decoding: body, as: UTF8.self), WireDate.string(now)])
+    }
+
+    /// A connection to a hub database with the hub's own durability setting.
+    static func queue(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 }
 

@@ -136,7 +136,10 @@ struct ActivityGenerator {
                 VALUES (?, ?, 'bench', ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try forEach(count: count) { index, record in
-                try statement.execute(arguments: [record.id, index % 30 + 1, record.kind, record.occurredAt, record.village, record.procedureId,
+                // Ids in ascending order: each insert appends to the table's B-tree instead of
+                // landing at a random page, which makes a million rows seconds instead of a minute.
+                let id = String(format: "%08x-0000-4000-8000-%012x", index, index)
+                try statement.execute(arguments: [id, index % 30 + 1, record.kind, record.occurredAt, record.village, record.procedureId,
                                                   record.occurredAt, record.residentId, record.outcome, record.reason, record.payment,
                                                   record.outsideCommune, record.participants, record.satisfaction, index % 97 == 0])
             }
