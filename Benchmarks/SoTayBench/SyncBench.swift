@@ -68,7 +68,7 @@ enum SyncBench {
             throw Child.Failed(description: "sotay sync through the bad link ended with status \(ours.status); the hub holds \(held) of \(dossiers) dossiers:\n\(ours.output.suffix(2000))")
         }
         let goodput = Double(attachmentBytes) / (Double(badLink.bytesPerSecond ?? 1) * ours.seconds)
-        let naiveText = baseline.finished == bodies.count
+        let naiveText = skipNaive ? "naive uploader not run (SOTAY_BENCH_NAIVE=0)" : baseline.finished == bodies.count
             ? String(format: "naive multipart uploader %.2f (%.0f s, %d restarts)", Double(attachmentBytes) / (Double(badLink.bytesPerSecond ?? 1) * baseline.seconds), baseline.seconds, baseline.restarts)
             : String(format: "naive multipart uploader never finished within 10× the limit time (%.0f s): %d of %d dossiers, %d restarts", baseline.seconds, baseline.finished, bodies.count, baseline.restarts)
         return [
