@@ -158,7 +158,7 @@ enum BenchReport {
         struct File: Encodable { var date: String; var machine: String; var results: [BenchResult] }
         try encoder.encode(File(date: date, machine: machine, results: results)).write(to: folder.appending(path: "results.json"))
         var markdown = "# Benchmark results\n\n`make bench`, \(date), on \(machine).\n\n"
-        markdown += "Every figure is a ratio against a baseline measured in the same run; times are for reading, not the target.\n\n"
+        markdown += "Each figure is a ratio against a baseline measured in the same run, a count, or (latency, memory) the limit the issue sets; the column on the right has the absolute times and the baselines.\n\n"
         markdown += "| figure | value | target | met | measured |\n|---|---|---|---|---|\n"
         for result in results {
             markdown += "| \(result.title) | \(String(format: "%.2f", result.value)) \(result.unit) | \(result.target) | \(result.met ? "✓" : "✗") | \(result.detail) |\n"
