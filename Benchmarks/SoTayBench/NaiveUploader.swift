@@ -61,9 +61,10 @@ struct NaiveUploader {
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         for part in [Data(head.utf8), body] {
             let written = part.withUnsafeBytes { buffer -> Bool in
+                guard let base = buffer.baseAddress else { return buffer.isEmpty }
                 var offset = 0
                 while offset < buffer.count {
-                    let count = send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                    let count = send(socket, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                     if count <= 0 { return false }
                     offset += count
                 }
