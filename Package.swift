@@ -40,7 +40,11 @@ let package = Package(
         // The volunteer's local SQLite store.
         .target(
             name: "SoTayStore",
-            dependencies: ["SoTayCore", "SoTayReports", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SoTayCore", "SoTayReports", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                // scrypt, for the key that wraps the data key from the volunteer's passphrase.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
 
         // What the volunteer's laptop and the hub say to each other: request and reply bodies,
@@ -118,7 +122,7 @@ let package = Package(
         .testTarget(name: "SoTayCoreTests", dependencies: ["SoTayCore"]),
         .testTarget(name: "SoTayReportsTests", dependencies: ["SoTayReports", "SoTayCore", "SoTayContent", "SoTayStore", "SoTayTestSupport"]),
         .testTarget(name: "SoTayContentTests", dependencies: ["SoTayContent", "SoTayCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore"]),
+        .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "SoTayHubTests",
             dependencies: [

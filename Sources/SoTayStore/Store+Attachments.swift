@@ -6,7 +6,7 @@ extension Store {
     /// The blob folder beside the database, with the volunteer's size limit.
     public func blobFolder() throws(StoreError) -> BlobFolder {
         let megabytes = try setting(.attachmentMaxMegabytes).flatMap(Int64.init) ?? BlobFolder.defaultMaxBytes / 1_000_000
-        return BlobFolder(url: directory.appending(path: "blobs"), maxBytes: megabytes * 1_000_000)
+        return BlobFolder(url: directory.appending(path: "blobs"), maxBytes: megabytes * 1_000_000, vault: vault)
     }
 
     public enum AttachOutcome: Sendable, Hashable {
@@ -19,16 +19,19 @@ extension Store {
     /// dossier already sent needs a new revision to carry it).
     public func attach(_ blob: StoredBlob, to dossierID: String, documentId: String?, label: String,
                        now: Date = Date()) throws(StoreError) -> AttachOutcome {
-        try write { db in
+        let vault = try requireVault()
+        return try write { db in
             guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
-            if let existing = try AttachmentRecord
-                .filter(AttachmentRecord.Columns.dossierId == dossierID && AttachmentRecord.Columns.sha256 == blob.sha256)
-                .fetchOne(db) {
+            if let existing = try Self.attachmentRecords(db, vault: vault, where: "dossierId = ? AND sha256 = ?", [dossierID, blob.sha256]).first {
                 return .alreadyAttached(existing)
             }
             let record = AttachmentRecord(id: UUID().uuidString.lowercased(), dossierId: dossierID, documentId: documentId, sha256: blob.sha256,
                                           size: blob.size, mediaType: blob.kind.mediaType, label: label, addedAt: now)
-            try record.insert(db)
+            // The file's name may be a person's ("CCCD Nguyen Van A.jpg"): it is sealed too.
+            try db.execute(sql: """
+                INSERT INTO attachment (id, dossierId, documentId, sha256, size, mediaType, label, addedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.id, record.dossierId, record.documentId, record.sha256, record.size, record.mediaType,
+                                 try vault.seal(label, context: SealContext.label(record.id)), record.addedAt])
             dossier.updatedAt = max(now, dossier.updatedAt)
             try dossier.update(db)
             return .added(record)
@@ -37,12 +40,21 @@ extension Store {
 
     public func attachments(of dossierID: String) throws(StoreError) -> [AttachmentStatus] {
         try read { db in
-            let records = try AttachmentRecord.filter(AttachmentRecord.Columns.dossierId == dossierID)
-                .order(AttachmentRecord.Columns.addedAt, Column("id")).fetchAll(db)
+            let records = try Self.attachmentRecords(db, vault: vault, where: "dossierId = ?", [dossierID])
             let uploaded = try Set(String.fetchAll(db, sql: """
                 SELECT sha256 FROM blobUpload WHERE uploadedAt IS NOT NULL AND sha256 IN (SELECT sha256 FROM attachment WHERE dossierId = ?)
                 """, arguments: [dossierID]))
             return records.map { AttachmentStatus(attachment: $0, uploaded: uploaded.contains($0.sha256)) }
+        }
+    }
+
+    /// Attachment rows in the order they were added, labels opened (empty without the key).
+    static func attachmentRecords(_ db: Database, vault: Vault?, where condition: String, _ arguments: StatementArguments) throws -> [AttachmentRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM attachment WHERE \(condition) ORDER BY addedAt, id", arguments: arguments).map { row in
+            let id: String = row["id"]
+            let label = try vault.flatMap { try openText(row["label"], context: SealContext.label(id), vault: $0) } ?? ""
+            return AttachmentRecord(id: id, dossierId: row["dossierId"], documentId: row["documentId"], sha256: row["sha256"],
+                                    size: row["size"], mediaType: row["mediaType"], label: label, addedAt: row["addedAt"])
         }
     }
 
@@ -99,6 +111,8 @@ extension Store {
 public enum SettingKey: String, Sendable, CaseIterable {
     /// Largest file `sotay attach` takes, in MB (default 15).
     case attachmentMaxMegabytes = "attachment-max-mb"
+    /// Days residents' personal data stays after the commune closed the dossier (default 30).
+    case retentionDays = "retention-days"
 }
 
 extension Store {

@@ -3,9 +3,12 @@ import GRDB
 import SoTayCore
 
 extension Store {
-    /// Starts a draft dossier for a procedure, for a new resident or an existing one.
-    public func startDraft(procedureID: String, packVersion: String, residentID: String?, profile: VolunteerProfile, now: Date = Date()) throws(StoreError) -> DossierRecord {
-        try write { db in
+    /// Starts a draft dossier for a procedure, for a new resident or an existing one, with the
+    /// resident's consent recorded in the same transaction: no personal data without it.
+    public func startDraft(procedureID: String, packVersion: String, residentID: String?, profile: VolunteerProfile,
+                           consent: ConsentGiven, now: Date = Date()) throws(StoreError) -> DossierRecord {
+        _ = try requireVault()
+        return try write { db in
             let residentId: String
             if let residentID {
                 guard try ResidentRecord.fetchOne(db, key: residentID) != nil else { throw StoreError.residentNotFound(residentID) }
@@ -15,6 +18,7 @@ extension Store {
                 try ResidentRecord(id: residentId, createdAt: now).insert(db)
                 try ResidentPersonalRecord(residentId: residentId, fullName: nil, phone: nil, phoneSkipped: false, updatedAt: now).insert(db)
             }
+            try Self.insertConsent(consent, residentID: residentId, db: db)
             let dossier = DossierRecord(
                 id: UUID().uuidString.lowercased(), residentId: residentId, procedureId: procedureID, packVersion: packVersion,
                 status: "draft", intake: residentID == nil, village: profile.village, commune: profile.commune,
@@ -26,9 +30,10 @@ extension Store {
 
     /// Commits one accepted answer, with the dossier's new progress, in one transaction.
     public func record(_ value: AnswerValue, for step: Step, in dossierID: String, status: ChecklistStatus, now: Date = Date()) throws(StoreError) {
+        let vault = try requireVault()
         try write { db in
             guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
-            try Self.store(value, for: step, in: dossier, db: db, now: now)
+            try Self.store(value, for: step, in: dossier, db: db, vault: vault, now: now)
             dossier.requiredCount = status.requiredCount
             dossier.satisfiedCount = status.satisfiedCount
             dossier.updatedAt = now
@@ -38,10 +43,11 @@ extension Store {
 
     /// Commits many answers at once (an answers file): all of them, or none.
     public func record(_ answers: [(Step, AnswerValue)], in dossierID: String, status: ChecklistStatus, finished: Bool, now: Date = Date()) throws(StoreError) {
+        let vault = try requireVault()
         try write { db in
             guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
             for (step, value) in answers {
-                try Self.store(value, for: step, in: dossier, db: db, now: now)
+                try Self.store(value, for: step, in: dossier, db: db, vault: vault, now: now)
             }
             dossier.requiredCount = status.requiredCount
             dossier.satisfiedCount = status.satisfiedCount
@@ -58,46 +64,59 @@ extension Store {
         }
     }
 
-    private static func store(_ value: AnswerValue, for step: Step, in dossier: DossierRecord, db: Database, now: Date) throws {
+    private static func store(_ value: AnswerValue, for step: Step, in dossier: DossierRecord, db: Database, vault: Vault, now: Date) throws {
         switch (step.id, step.kind) {
         case (ResidentIntake.nameID, _):
             guard case .text(let name) = value else { return }
             try db.execute(sql: "UPDATE residentPersonal SET fullName = ?, updatedAt = ? WHERE residentId = ?",
-                           arguments: [name, now, dossier.residentId])
+                           arguments: [try vault.seal(name, context: SealContext.fullName(dossier.residentId)), now, dossier.residentId])
         case (ResidentIntake.phoneID, _):
-            let phone: String? = if case .text(let number) = value { number } else { nil }
+            let phone: Data? = if case .text(let number) = value { try vault.seal(number, context: SealContext.phone(dossier.residentId)) } else { nil }
             try db.execute(sql: "UPDATE residentPersonal SET phone = ?, phoneSkipped = ?, updatedAt = ? WHERE residentId = ?",
                            arguments: [phone, value == .skipped, now, dossier.residentId])
         case (_, .document):
             let have: Bool? = if case .bool(let value) = value { value } else { nil }
             try DossierDocumentRecord(dossierId: dossier.id, documentId: step.id, have: have, updatedAt: now).save(db)
         default:
-            let json = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
-            try DossierAnswerRecord(dossierId: dossier.id, stepId: step.id, value: json, answeredAt: now).save(db)
+            let sealed = try vault.seal(try JSONEncoder().encode(value), context: SealContext.answer(dossier.id, step.id))
+            try db.execute(sql: """
+                INSERT INTO dossierAnswer (dossierId, stepId, value, answeredAt) VALUES (?, ?, ?, ?)
+                ON CONFLICT (dossierId, stepId) DO UPDATE SET value = excluded.value, answeredAt = excluded.answeredAt
+                """, arguments: [dossier.id, step.id, sealed, now])
         }
     }
 
     /// Every accepted answer of a dossier, intake and papers included, by step id.
     public func answers(of dossierID: String) throws(StoreError) -> Answers {
-        try read { db in
+        let vault = try requireVault()
+        return try read { db in
             guard let dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
-            return try Self.answers(of: dossier, db: db)
+            return try Self.answers(of: dossier, db: db, vault: vault)
         }
     }
 
-    static func answers(of dossier: DossierRecord, db: Database) throws -> Answers {
+    static func answers(of dossier: DossierRecord, db: Database, vault: Vault) throws -> Answers {
         var answers: Answers = [:]
-        for row in try DossierAnswerRecord.filter(Column("dossierId") == dossier.id).fetchAll(db) {
-            answers[row.stepId] = try JSONDecoder().decode(AnswerValue.self, from: Data(row.value.utf8))
+        for row in try Row.fetchAll(db, sql: "SELECT stepId, value FROM dossierAnswer WHERE dossierId = ?", arguments: [dossier.id]) {
+            let stepId: String = row["stepId"]
+            let value: DatabaseValue = row["value"]
+            let json: Data = switch value.storage {
+            case .blob(let sealed): try vault.open(sealed, context: SealContext.answer(dossier.id, stepId))
+            case .string(let text): Data(text.utf8)
+            default: throw StoreError.sealedValueDamaged
+            }
+            answers[stepId] = try JSONDecoder().decode(AnswerValue.self, from: json)
         }
         for row in try DossierDocumentRecord.filter(Column("dossierId") == dossier.id).fetchAll(db) {
             answers[row.documentId] = row.have.map(AnswerValue.bool) ?? .skipped
         }
-        if dossier.intake, let personal = try ResidentPersonalRecord.fetchOne(db, key: dossier.residentId) {
-            if let name = personal.fullName { answers[ResidentIntake.nameID] = .text(name) }
-            if let phone = personal.phone {
+        if dossier.intake, let row = try Row.fetchOne(db, sql: "SELECT * FROM residentPersonal WHERE residentId = ?", arguments: [dossier.residentId]) {
+            if let name = try openText(row["fullName"], context: SealContext.fullName(dossier.residentId), vault: vault) {
+                answers[ResidentIntake.nameID] = .text(name)
+            }
+            if let phone = try openText(row["phone"], context: SealContext.phone(dossier.residentId), vault: vault) {
                 answers[ResidentIntake.phoneID] = .text(phone)
-            } else if personal.phoneSkipped {
+            } else if row["phoneSkipped"] as Bool? == true {
                 answers[ResidentIntake.phoneID] = .skipped
             }
         }
@@ -120,9 +139,11 @@ extension Store {
         }
     }
 
-    /// Drafts, most recently changed first, with the resident's name for recognition.
+    /// Drafts, most recently changed first, with the resident's name for recognition when the
+    /// store is unlocked (`nil` otherwise).
     public func drafts(limit: Int? = nil) throws(StoreError) -> [DraftSummary] {
-        try read { db in
+        let vault = self.vault
+        return try read { db in
             var sql = """
                 SELECT dossier.*, residentPersonal.fullName AS residentName
                 FROM dossier LEFT JOIN residentPersonal ON residentPersonal.residentId = dossier.residentId
@@ -130,7 +151,9 @@ extension Store {
                 """
             if let limit { sql += " LIMIT \(max(limit, 0))" }
             return try Row.fetchAll(db, sql: sql).map { row in
-                DraftSummary(dossier: try DossierRecord(row: row), residentName: row["residentName"])
+                let dossier = try DossierRecord(row: row)
+                let name = try vault.flatMap { try Self.openText(row["residentName"], context: SealContext.fullName(dossier.residentId), vault: $0) }
+                return DraftSummary(dossier: dossier, residentName: name)
             }
         }
     }
@@ -142,8 +165,11 @@ extension Store {
 
     /// The resident's name on a dossier, if it was given.
     public func residentName(of dossier: DossierRecord) throws(StoreError) -> String? {
-        try read { db in
-            try String.fetchOne(db, sql: "SELECT fullName FROM residentPersonal WHERE residentId = ?", arguments: [dossier.residentId])
+        let vault = try requireVault()
+        return try read { db in
+            guard let value = try DatabaseValue.fetchOne(db, sql: "SELECT fullName FROM residentPersonal WHERE residentId = ?", arguments: [dossier.residentId])
+            else { return nil }
+            return try Self.openText(value, context: SealContext.fullName(dossier.residentId), vault: vault)
         }
     }
 

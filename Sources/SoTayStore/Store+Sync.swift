@@ -45,12 +45,13 @@ extension Store {
     /// revision may have reached the hub, a change is a new revision (a supplement).
     public func markReady(_ dossierID: String, now: Date = Date(),
                           payload: (DossierRecord, Answers, [AttachmentRecord], Int) throws -> Data) throws(StoreError) -> ReadyOutcome {
-        try write { db in
+        let vault = try requireVault()
+        return try write { db in
             guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
             if dossier.revision > 0 && !dossier.changedSinceReady {
                 return .unchanged(revision: dossier.revision)
             }
-            let answers = try Self.answers(of: dossier, db: db)
+            let answers = try Self.answers(of: dossier, db: db, vault: vault)
             let untried = try OutboxItem
                 .filter(OutboxItem.Columns.kind == OutboxItem.Kind.dossier.rawValue && OutboxItem.Columns.itemId == dossierID)
                 .filter(sql: "attempts = 0 AND parkedAt IS NULL AND revision = ?", arguments: [dossier.revision])
@@ -59,9 +60,9 @@ extension Store {
             dossier.revision = revision
             dossier.readyAt = max(now, dossier.updatedAt)
             dossier.status = "ready"
-            let attachments = try AttachmentRecord.filter(AttachmentRecord.Columns.dossierId == dossierID)
-                .order(AttachmentRecord.Columns.addedAt, Column("id")).fetchAll(db)
-            let body = try payload(dossier, answers, attachments, revision)
+            let attachments = try Self.attachmentRecords(db, vault: vault, where: "dossierId = ?", [dossierID])
+            // Frozen as sent, but sealed: the payload holds every answer.
+            let body = try vault.seal(try payload(dossier, answers, attachments, revision), context: SealContext.payload(dossierID, revision))
             if var untried {
                 untried.payload = body
                 untried.createdAt = now
@@ -97,14 +98,28 @@ extension Store {
 // MARK: - Draining the outbox
 
 extension Store {
-    /// Items waiting to go, oldest first; parked ones are left out.
+    /// Items waiting to go, oldest first; parked ones are left out. Dossier payloads come
+    /// opened, so dossiers need the passphrase; activities do not.
     public func outbox(kind: OutboxItem.Kind? = nil, limit: Int? = nil) throws(StoreError) -> [OutboxItem] {
-        try read { db in
+        let vault = self.vault
+        return try read { db in
             var request = OutboxItem.filter(OutboxItem.Columns.parkedAt == nil).order(Column("id"))
             if let kind { request = request.filter(OutboxItem.Columns.kind == kind.rawValue) }
             if let limit { request = request.limit(limit) }
-            return try request.fetchAll(db)
+            return try request.fetchAll(db).map { item in
+                guard item.kind == .dossier, let sealed = item.payload else { return item }
+                guard let vault else { throw StoreError.locked }
+                var opened = item
+                // Written before sealing existed: plain JSON.
+                opened.payload = sealed.first == UInt8(ascii: "{") ? sealed : try vault.open(sealed, context: SealContext.payload(item.itemId, item.revision))
+                return opened
+            }
         }
+    }
+
+    /// How many dossiers wait to be sent (they need the passphrase to go).
+    public func waitingDossierCount() throws(StoreError) -> Int {
+        try read { db in try OutboxItem.filter(OutboxItem.Columns.parkedAt == nil && OutboxItem.Columns.kind == OutboxItem.Kind.dossier.rawValue).fetchCount(db) }
     }
 
     public func activities(ids: [String]) throws(StoreError) -> [ActivityRecord] {

@@ -10,6 +10,9 @@ public struct Store: Sendable {
     public let directory: URL
     public let databaseURL: URL
     let writer: any DatabaseWriter
+    /// The unwrapped data key, once the passphrase was given (`unlocked(passphrase:)`). Without
+    /// it the store still lists, counts and reports on metadata; personal data stays sealed.
+    var vault: Vault?
 
     /// Opens (and creates, or migrates) the store in `directory`.
     public static func open(directory: URL) throws(StoreError) -> Store {
@@ -29,6 +32,8 @@ public struct Store: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted rows (a purge, a deleted draft) are overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             let pool = try DatabasePool(path: databaseURL.path, configuration: configuration)
@@ -37,7 +42,7 @@ public struct Store: Sendable {
                 throw StoreError.newerSchema(path: databaseURL.path)
             }
             try migrator.migrate(pool)
-            return Store(directory: directory, databaseURL: databaseURL, writer: pool)
+            return Store(directory: directory, databaseURL: databaseURL, writer: pool, vault: nil)
         } catch let error as StoreError {
             throw error
         } catch {

@@ -15,6 +15,15 @@ public enum StoreError: Error, Sendable, LocalizedMessage {
     case ambiguousActivity(String, matches: Int)
     case activityAlreadyUndone(String)
     case newerSchema(path: String)
+    /// Personal data was asked for without the passphrase.
+    case locked
+    /// No passphrase was ever set (`sotay init` sets it).
+    case noPassphrase
+    case passphraseAlreadySet
+    case wrongPassphrase
+    case passphraseTooShort(minimum: Int)
+    /// A sealed value does not open: damaged or altered on disk.
+    case sealedValueDamaged
     case unexpected(String)
 
     public func message(_ language: Language) -> String {
@@ -57,6 +66,24 @@ public enum StoreError: Error, Sendable, LocalizedMessage {
         case .newerSchema(let path):
             pick(language, vi: "Sổ dữ liệu \(path) do một phiên bản Sổ Tay mới hơn tạo ra. Hãy cập nhật Sổ Tay.",
                  en: "The data file \(path) was made by a newer Sổ Tay. Please update Sổ Tay.")
+        case .locked:
+            pick(language, vi: "Thông tin cá nhân của người dân được mã hóa; cần cụm mật khẩu của Sổ Tay. Chạy lệnh trong cửa sổ dòng lệnh (sẽ hỏi mật khẩu) hoặc đặt biến SOTAY_PASSPHRASE.",
+                 en: "Residents' personal data is encrypted; Sổ Tay's passphrase is needed. Run the command in a terminal (it will ask) or set SOTAY_PASSPHRASE.")
+        case .noPassphrase:
+            pick(language, vi: "Sổ Tay trên máy này chưa có cụm mật khẩu bảo vệ dữ liệu người dân. Đặt bằng: sotay init",
+                 en: "Sổ Tay on this laptop has no passphrase protecting residents' data yet. Set one with: sotay init")
+        case .passphraseAlreadySet:
+            pick(language, vi: "Đã có cụm mật khẩu. Muốn đổi thì dùng: sotay passphrase change",
+                 en: "A passphrase is already set. To change it: sotay passphrase change")
+        case .wrongPassphrase:
+            pick(language, vi: "Sai cụm mật khẩu. Không mở được dữ liệu người dân; không có gì thay đổi. Gõ lại (chú ý dấu tiếng Việt và chữ hoa).",
+                 en: "Wrong passphrase. Residents' data was not opened; nothing changed. Type it again (mind the Vietnamese tone marks and capitals).")
+        case .passphraseTooShort(let minimum):
+            pick(language, vi: "Cụm mật khẩu quá ngắn: cần ít nhất \(minimum) ký tự. Nên dùng vài từ dễ nhớ, ví dụ \"cây bàng đầu ngõ nhà tôi\".",
+                 en: "The passphrase is too short: at least \(minimum) characters. A few words you remember work well.")
+        case .sealedValueDamaged:
+            pick(language, vi: "Một mục dữ liệu đã mã hóa bị hỏng hoặc bị sửa, không giải mã được. Không có gì thay đổi; hãy báo cán bộ kỹ thuật của xã.",
+                 en: "An encrypted value is damaged or was altered and does not decrypt. Nothing changed; tell the commune's IT person.")
         case .unexpected(let detail):
             pick(language, vi: "Lỗi khi đọc ghi sổ dữ liệu (\(detail)). Dữ liệu đã lưu trước đó vẫn còn.",
                  en: "Error while reading or writing the data file (\(detail)). Data saved earlier is kept.")

@@ -21,6 +21,10 @@ public struct SyncReport: Sendable, Hashable {
     /// Attachment bytes the hub took in this run (partial chunks included), and whole blobs.
     public var attachmentBytes: Int64 = 0
     public var blobsSent = 0
+    /// Dossiers left waiting because the store was locked (no passphrase given).
+    public var dossiersLocked = 0
+    /// What the retention purge after the sync erased.
+    public var purge = PurgeReport()
 }
 
 /// One event of a running sync, for whoever shows progress.
@@ -71,9 +75,18 @@ public struct SyncEngine: Sendable {
         var retry = self.retry
         do {
             try noteAttemptTime()
-            try await sendDossiers(&report, &retry, progress)
+            if store.isUnlocked {
+                try await sendDossiers(&report, &retry, progress)
+            } else {
+                // Dossiers are sealed in the outbox; without the passphrase (a timer's sync)
+                // they wait, and the rest still goes.
+                report.dossiersLocked = try store.waitingDossierCount()
+            }
             try await sendActivities(&report, &retry, progress)
             try await pullChanges(&report, &retry, progress)
+            // Closed dossiers past the retention period lose their personal data here, right
+            // after the hub confirmed what it holds.
+            report.purge = try store.purge()
             try store.updateHubLink { link in
                 link.lastSyncAt = Date()
                 link.lastError = nil
@@ -290,10 +303,11 @@ public struct SyncEngine: Sendable {
     /// it. Returns the bytes the hub took and the requests made; a failure carries them too.
     private func uploadBlob(_ ref: AttachmentRef, folder: BlobFolder, chunk: inout AdaptiveChunk,
                             _ progress: @Sendable (SyncEvent) -> Void) async throws -> (gained: Int64, requests: Int) {
-        let file = folder.fileURL(sha256: ref.sha256)
-        guard FileManager.default.fileExists(atPath: file.path) else { throw SyncError.attachmentUnreadable(sha256: ref.sha256) }
+        let reader: BlobReader
+        do { reader = try folder.reader(sha256: ref.sha256) } catch { throw SyncError.attachmentUnreadable(sha256: ref.sha256) }
+        guard reader.length == ref.size else { throw SyncError.attachmentUnreadable(sha256: ref.sha256) }
         let kind = FileKind(mediaType: ref.mediaType)?.rawValue ?? "bin"
-        let blob = TusUploader.Blob(fileURL: file, size: ref.size, sha256: ref.sha256, name: "\(ref.sha256).\(kind)")
+        let blob = TusUploader.Blob(source: .sealed(reader), size: ref.size, sha256: ref.sha256, name: "\(ref.sha256).\(kind)")
         let resume = try store.blobUpload(ref.sha256)?.uploadURL.flatMap { URL(string: $0) }
         let store = self.store
         var gained: Int64 = 0

@@ -1,4 +1,5 @@
 import Foundation
+import SoTayStore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -31,18 +32,28 @@ public struct TusUploader: Sendable {
     }
 
     /// A file to upload, with the hash the server checks it against.
-    public struct Blob: Sendable, Hashable {
-        public var fileURL: URL
+    public struct Blob: Sendable {
+        /// Where the plain bytes come from: a file, or a sealed blob opened a range at a time.
+        public enum Source: Sendable {
+            case file(URL)
+            case sealed(BlobReader)
+        }
+
+        public var source: Source
         public var size: Int64
         public var sha256: String
         /// Sent as `filename` metadata (some servers need one). Never a person's file name.
         public var name: String
 
-        public init(fileURL: URL, size: Int64, sha256: String, name: String) {
-            self.fileURL = fileURL
+        public init(source: Source, size: Int64, sha256: String, name: String) {
+            self.source = source
             self.size = size
             self.sha256 = sha256
             self.name = name
+        }
+
+        public init(fileURL: URL, size: Int64, sha256: String, name: String) {
+            self.init(source: .file(fileURL), size: size, sha256: sha256, name: name)
         }
     }
 
@@ -58,9 +69,14 @@ public struct TusUploader: Sendable {
     /// Uploads `blob`, resuming at `resumeURL` when given. Returns the upload's URL.
     public func upload(_ blob: Blob, resumeURL: URL? = nil, chunk: inout AdaptiveChunk,
                        events: (Event) throws -> Void = { _ in }) async throws(SyncError) -> URL {
-        let file: FileHandle
-        do { file = try FileHandle(forReadingFrom: blob.fileURL) } catch { throw .attachmentUnreadable(sha256: blob.sha256) }
-        defer { try? file.close() }
+        let file: FileHandle?
+        switch blob.source {
+        case .file(let url):
+            do { file = try FileHandle(forReadingFrom: url) } catch { throw .attachmentUnreadable(sha256: blob.sha256) }
+        case .sealed:
+            file = nil
+        }
+        defer { try? file?.close() }
 
         var retry = RetryPolicy(baseMilliseconds: 500, capMilliseconds: 15_000, maxAttempts: maxFailuresWithoutProgress)
         var url = resumeURL
@@ -83,8 +99,13 @@ public struct TusUploader: Sendable {
                     let length = Int(min(Int64(chunk.size), blob.size - offset))
                     let bytes: Data
                     do {
-                        try file.seek(toOffset: UInt64(offset))
-                        bytes = try file.read(upToCount: length) ?? Data()
+                        switch blob.source {
+                        case .sealed(let reader):
+                            bytes = try reader.read(offset: offset, count: length)
+                        case .file:
+                            try file?.seek(toOffset: UInt64(offset))
+                            bytes = try file?.read(upToCount: length) ?? Data()
+                        }
                     } catch {
                         throw TusFailure.final(.attachmentUnreadable(sha256: blob.sha256))
                     }

@@ -204,8 +204,10 @@ public enum DossierStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case needsSupplement = "needs-supplement"
     case completed
     case rejected
+    /// The resident withdrew the request (rút hồ sơ).
+    case withdrawn
 
-    public var isClosed: Bool { self == .completed || self == .rejected }
+    public var isClosed: Bool { self == .completed || self == .rejected || self == .withdrawn }
 
     public var title: LocalizedText {
         switch self {
@@ -214,6 +216,7 @@ public enum DossierStatus: String, Codable, Sendable, Hashable, CaseIterable {
         case .needsSupplement: LocalizedText(vi: "cần bổ sung", en: "needs a supplement")
         case .completed: LocalizedText(vi: "đã xong", en: "completed")
         case .rejected: LocalizedText(vi: "bị từ chối", en: "rejected")
+        case .withdrawn: LocalizedText(vi: "người dân đã rút hồ sơ", en: "withdrawn by the resident")
         }
     }
 }

@@ -12,21 +12,32 @@ public struct StoredBlob: Sendable, Hashable {
     public var kind: FileKind
 }
 
-/// The store's blob folder: each file once, under its SHA-256 (`blobs/ab/abcdef…`).
+/// The store's blob folder: each file once, under its SHA-256 (`blobs/ab/abcdef…`), sealed.
 ///
-/// A file comes in through `importFile`, which checks it, copies it to a temporary file while
-/// hashing, makes the copy durable, and only then renames it into place. A crash at any point
-/// leaves either no blob or a whole one; the volunteer's original file is only ever read.
+/// A file comes in through `importFile`, which checks it, seals it segment by segment into a
+/// temporary file while hashing the plain bytes, makes the copy durable, and only then renames
+/// it into place. A crash at any point leaves either no blob or a whole one; the volunteer's
+/// original file is only ever read. What lies in the folder is ciphertext (`SealedFile`): a
+/// copy of the folder shows no photo without the passphrase.
 public struct BlobFolder: Sendable {
     public let url: URL
     public let maxBytes: Int64
+    /// The data key; without it files can be counted and removed, not added or read.
+    let vault: Vault?
 
     /// 15 MB: a phone photo of a paper is 2–5 MB, a multi-page PDF scan rarely more than 10.
     public static let defaultMaxBytes: Int64 = 15_000_000
 
-    public init(url: URL, maxBytes: Int64 = BlobFolder.defaultMaxBytes) {
+    init(url: URL, maxBytes: Int64 = BlobFolder.defaultMaxBytes, vault: Vault?) {
         self.url = url
         self.maxBytes = maxBytes
+        self.vault = vault
+    }
+
+    /// The plain bytes of a blob, read a range at a time.
+    public func reader(sha256: String) throws(AttachmentError) -> BlobReader {
+        guard let vault else { throw .locked }
+        return try BlobReader(url: fileURL(sha256: sha256), vault: vault)
     }
 
     public func fileURL(sha256: String) -> URL {
@@ -39,6 +50,7 @@ public struct BlobFolder: Sendable {
 
     /// Checks `source` and copies it in. The file's name is not used for anything here.
     public func importFile(at source: URL) throws(AttachmentError) -> StoredBlob {
+        guard let vault else { throw .locked }
         let label = source.lastPathComponent
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -54,7 +66,7 @@ public struct BlobFolder: Sendable {
         defer { try? input.close() }
 
         let kind = try sniff(input, size: size, label: label)
-        return try copy(input, size: size, kind: kind, label: label)
+        return try copy(input, size: size, kind: kind, label: label, vault: vault)
     }
 
     private func sniff(_ input: FileHandle, size: Int64, label: String) throws(AttachmentError) -> FileKind {
@@ -77,7 +89,7 @@ public struct BlobFolder: Sendable {
         }
     }
 
-    private func copy(_ input: FileHandle, size: Int64, kind: FileKind, label: String) throws(AttachmentError) -> StoredBlob {
+    private func copy(_ input: FileHandle, size: Int64, kind: FileKind, label: String, vault: Vault) throws(AttachmentError) -> StoredBlob {
         let fileManager = FileManager.default
         let temporaryFolder = url.appending(path: "tmp")
         do {
@@ -97,13 +109,25 @@ public struct BlobFolder: Sendable {
 
         var hasher = SHA256()
         var copied: Int64 = 0
+        var sealer = SealedFile.Writer(vault: vault, length: size)
+        var pending = Data()
         do {
+            try output.write(contentsOf: sealer.header)
             while let chunk = try input.read(upToCount: 256 << 10), !chunk.isEmpty {
                 hasher.update(data: chunk)
-                try output.write(contentsOf: chunk)
                 copied += Int64(chunk.count)
                 guard copied <= size else { break }
+                pending.append(chunk)
+                while pending.count >= SealedFile.segmentLength && (copied < size || pending.count > SealedFile.segmentLength) {
+                    try output.write(contentsOf: try sealer.seal(pending.prefix(SealedFile.segmentLength)))
+                    pending = Data(pending.dropFirst(SealedFile.segmentLength))
+                }
             }
+            if copied == size {
+                try output.write(contentsOf: try sealer.seal(pending))
+            }
+        } catch is CryptoKitError {
+            throw .cannotWrite(url.path)
         } catch {
             throw Self.isDiskFull(error) ? .diskFull : .cannotRead(label)
         }
@@ -128,6 +152,30 @@ public struct BlobFolder: Sendable {
             throw .cannotWrite(url.path)
         }
         return StoredBlob(sha256: sha256, size: size, kind: kind)
+    }
+
+    /// Seals a file stored in clear by an older version into `destination`, durably.
+    func writeSealedCopy(of plain: URL, to destination: URL) throws {
+        guard let vault else { throw AttachmentError.locked }
+        let input = try FileHandle(forReadingFrom: plain)
+        defer { try? input.close() }
+        let size = Int64(try input.seekToEnd())
+        try input.seek(toOffset: 0)
+        guard FileManager.default.createFile(atPath: destination.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw AttachmentError.cannotWrite(destination.path)
+        }
+        let output = try FileHandle(forWritingTo: destination)
+        defer { try? output.close() }
+        var sealer = SealedFile.Writer(vault: vault, length: size)
+        try output.write(contentsOf: sealer.header)
+        var remaining = size
+        repeat {
+            let segment = try input.read(upToCount: Int(min(remaining, Int64(SealedFile.segmentLength)))) ?? Data()
+            guard !segment.isEmpty || remaining == 0 else { throw AttachmentError.changedWhileReading(plain.lastPathComponent) }
+            try output.write(contentsOf: try sealer.seal(segment))
+            remaining -= Int64(segment.count)
+        } while remaining > 0
+        try output.synchronize()
     }
 
     /// Removes the blobs whose hashes are given. Missing files are fine.
@@ -165,6 +213,10 @@ public enum AttachmentError: Error, Sendable, Hashable, LocalizedMessage {
     case diskFull
     case invalidLabel(String)
     case unknownDocument(String, valid: [String])
+    /// The passphrase was not given: photos can be neither added nor read.
+    case locked
+    case blobMissing
+    case blobDamaged
 
     public func message(_ language: Language) -> String {
         let nothing = pick(language, vi: " Không có gì được lưu.", en: " Nothing was stored.")
@@ -202,6 +254,15 @@ public enum AttachmentError: Error, Sendable, Hashable, LocalizedMessage {
             let list = valid.isEmpty ? pick(language, vi: "thủ tục này không có giấy tờ nào", en: "this procedure lists no papers") : valid.joined(separator: ", ")
             return pick(language, vi: "Thủ tục này không có giấy tờ mã \"\(id)\". Các mã giấy tờ: \(list).",
                         en: "This procedure has no paper \"\(id)\". Paper ids: \(list).") + nothing
+        case .locked:
+            return pick(language, vi: "Ảnh giấy tờ được mã hóa: cần cụm mật khẩu của Sổ Tay để thêm hoặc mở ảnh. Chạy lệnh trong cửa sổ dòng lệnh (sẽ hỏi mật khẩu) hoặc đặt biến SOTAY_PASSPHRASE.",
+                        en: "Photos of papers are encrypted: Sổ Tay's passphrase is needed to add or open one. Run the command in a terminal (it will ask) or set SOTAY_PASSPHRASE.") + nothing
+        case .blobMissing:
+            return pick(language, vi: "Không thấy tệp ảnh đã lưu trên máy (có thể đã bị xóa sau thời hạn lưu giữ). Đính kèm lại ảnh nếu còn cần.",
+                        en: "The stored photo is not on this laptop (it may have been removed after the retention period). Attach it again if it is still needed.")
+        case .blobDamaged:
+            return pick(language, vi: "Tệp ảnh đã lưu bị hỏng hoặc bị sửa (không giải mã được). Đính kèm lại ảnh từ bản gốc.",
+                        en: "The stored photo is damaged or was altered (it does not decrypt). Attach it again from the original.")
         }
     }
 

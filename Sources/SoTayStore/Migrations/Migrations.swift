@@ -225,6 +225,39 @@ enum Migrations {
                 CREATE INDEX dossier_needs_supplement ON dossier(hubStatusAt) WHERE hubStatus = 'needs-supplement';
                 """)
         }
+        migrator.registerMigration("v6-privacy") { db in
+            try db.execute(sql: """
+                -- The data key, wrapped by a key derived from the volunteer's passphrase (scrypt
+                -- with these parameters and salt). One row; none until a passphrase is set.
+                -- Personal values elsewhere are BLOBs sealed under the data key (AES-GCM).
+                CREATE TABLE keyring (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    kdf TEXT NOT NULL,
+                    logN INTEGER NOT NULL,
+                    r INTEGER NOT NULL,
+                    p INTEGER NOT NULL,
+                    salt BLOB NOT NULL,
+                    wrappedKey BLOB NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    changedAt DATETIME NOT NULL
+                );
+
+                -- The resident's yes to the consent text, before anything personal is saved:
+                -- which text (its version), when, and which volunteer asked. Kept after a purge,
+                -- as the record that the data was collected with consent.
+                CREATE TABLE consent (
+                    residentId TEXT NOT NULL,
+                    textVersion TEXT NOT NULL,
+                    givenAt DATETIME NOT NULL,
+                    volunteer TEXT NOT NULL,
+                    PRIMARY KEY (residentId, textVersion)
+                ) WITHOUT ROWID;
+
+                -- When the retention purge erased the dossier's personal data (answers, name,
+                -- photos); its metadata stays for the reports.
+                ALTER TABLE dossier ADD COLUMN personalPurgedAt DATETIME;
+                """)
+        }
         return migrator
     }
 }
