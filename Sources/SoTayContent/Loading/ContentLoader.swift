@@ -17,6 +17,7 @@ public enum ContentLoader {
         var procedures: [Procedure] = [], guides: [Guide] = [], provinces: [Province] = []
         var pack: (id: String, version: String, title: LocalizedText)?
         var indicators: [Indicator] = []
+        var consent: ConsentText?
         var catalogue: [CatalogueEntry] = []
         if let file = files.first(where: { $0.path == "catalogue.tsv" }) {
             let (entries, found) = readCatalogue(file.text)
@@ -35,6 +36,7 @@ public enum ContentLoader {
             case "":
                 if stem == "pack" { pack = readPack(root, reader) }
                 if stem == "indicators" { indicators = IndicatorReader(reader: reader).read(root) }
+                if stem == "consent" { consent = readConsent(root, reader) }
             case "procedures":
                 if let procedure = ProcedureReader(reader: reader, expectedID: stem).read(root) { procedures.append(procedure) }
             case "guides":
@@ -51,7 +53,8 @@ public enum ContentLoader {
         problems += crossCheck(procedures: procedures, guides: guides, provinces: provinces)
         guard problems.isEmpty, let pack else { throw ContentError(problems: problems) }
         return ContentPack(id: pack.id, version: pack.version, title: pack.title,
-                           procedures: procedures, guides: guides, provinces: provinces, catalogue: catalogue, indicators: indicators)
+                           procedures: procedures, guides: guides, provinces: provinces, catalogue: catalogue, indicators: indicators,
+                           consent: consent)
     }
 
     /// Without the edge spaces some scraped titles carry; the common unpadded case costs two checks.
@@ -159,6 +162,18 @@ public enum ContentLoader {
               let title = reader.text(fields["title"], "title")
         else { return nil }
         return (id, version, title)
+    }
+
+    private static func readConsent(_ root: Node, _ reader: NodeReader) -> ConsentText? {
+        guard let fields = reader.fields(root, "", allowed: ["version", "title", "sources", "body"], required: ["version", "title", "sources", "body"])
+        else { return nil }
+        let version = reader.string(fields["version"], "version")
+        let title = reader.text(fields["title"], "title")
+        let sources = reader.sources(fields["sources"], "sources")
+        let body = reader.texts(fields["body"], "body")
+        if fields["body"] != nil && body.isEmpty { reader.report(fields["body"], "body", .empty) }
+        guard let version, let title, !sources.isEmpty, !body.isEmpty else { return nil }
+        return ConsentText(version: version, title: title, sources: sources, body: body)
     }
 
     private static func readGuide(_ root: Node, _ reader: NodeReader, expectedID: String) -> Guide? {

@@ -10,9 +10,12 @@ public struct ContentPack: Sendable {
     public var catalogue: [CatalogueEntry]
     /// The figures of the monthly report (`indicators.yaml`), in the order they are printed.
     public var indicators: [Indicator]
+    /// The consent text (`consent.yaml`); without one, no personal data can be saved.
+    public var consent: ConsentText?
 
     public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = [],
-                catalogue: [CatalogueEntry] = [], indicators: [Indicator] = []) {
+                catalogue: [CatalogueEntry] = [], indicators: [Indicator] = [], consent: ConsentText? = nil) {
+        self.consent = consent
         self.id = id
         self.version = version
         self.title = title
@@ -54,6 +57,22 @@ public struct ContentPack: Sendable {
         let folded = VietnameseFolding.fold(name)
         guard !folded.isEmpty else { return nil }
         return provinces.first { VietnameseFolding.fold($0.name) == folded || $0.id == name }
+    }
+}
+
+/// What the volunteer reads to the resident before anything personal is saved (`consent.yaml`).
+/// Its version is recorded with the resident's yes: a changed text is a new version, asked again.
+public struct ConsentText: Sendable, Hashable {
+    public var version: String
+    public var title: LocalizedText
+    public var sources: [Source]
+    public var body: [LocalizedText]
+
+    public init(version: String, title: LocalizedText, sources: [Source], body: [LocalizedText]) {
+        self.version = version
+        self.title = title
+        self.sources = sources
+        self.body = body
     }
 }
 

@@ -56,7 +56,8 @@ struct SoTay: ParsableCommand {
         discussion: "Chạy \"sotay\" không kèm gì để mở thực đơn chính.",
         version: "sotay \(SoTayVersion.current)",
         subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Attach.self, Enroll.self, SyncCommand.self,
-                      Log.self, ReportCommand.self, StatusCommand.self, SettingsCommand.self, ContentCommand.self],
+                      Log.self, ReportCommand.self, StatusCommand.self, SettingsCommand.self, ContentCommand.self,
+                      ConsentCommand.self, PassphraseCommand.self, PurgeCommand.self],
         defaultSubcommand: Home.self
     )
 }

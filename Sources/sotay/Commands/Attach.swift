@@ -25,7 +25,7 @@ struct Attach: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace(global)
-        let store = try global.openStore()
+        let store = try global.openStore(unlock: .required)
         let dossier = try store.dossier(id)
         let procedure = try workspace.procedure(dossier.procedureId)
         let attaching = Attaching(store: store, procedure: procedure, dossier: dossier, render: workspace.render)
@@ -122,7 +122,7 @@ struct Attaching {
 struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "Xem hoặc đổi cài đặt: attachment-max-mb (dung lượng tối đa một tệp đính kèm, MB, mặc định 15).")
+        abstract: "Xem hoặc đổi cài đặt: attachment-max-mb (dung lượng tối đa một tệp đính kèm, MB, mặc định 15); retention-days (số ngày giữ thông tin cá nhân sau khi xã giải quyết xong hồ sơ, mặc định 30).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Tên cài đặt.", valueName: "tên")) var key: String?
     @Argument(help: ArgumentHelp("Giá trị mới.", valueName: "giá-trị")) var value: String?
@@ -151,6 +151,12 @@ struct SettingsCommand: ParsableCommand {
                                                    "attachment-max-mb must be a number from 1 to 20 (the hub takes files up to 20 MB)."))
                 }
                 try store.setSetting(setting, String(megabytes))
+            case .retentionDays:
+                guard let days = Int(value), (0...365).contains(days) else {
+                    throw ValidationError(render.t("retention-days phải là số ngày từ 0 đến 365 (0: xóa ngay khi xã giải quyết xong).",
+                                                   "retention-days must be a number of days from 0 to 365 (0: erase as soon as the commune closes the dossier)."))
+                }
+                try store.setSetting(setting, String(days))
             }
         }
         Output.line("\(setting.rawValue) = \(try store.setting(setting) ?? Self.defaultValue(setting))")
@@ -159,6 +165,7 @@ struct SettingsCommand: ParsableCommand {
     static func defaultValue(_ setting: SettingKey) -> String {
         switch setting {
         case .attachmentMaxMegabytes: String(BlobFolder.defaultMaxBytes / 1_000_000)
+        case .retentionDays: String(Store.defaultRetentionDays)
         }
     }
 }

@@ -32,7 +32,7 @@ struct Drafts: ParsableCommand {
 
         func run() throws {
             let workspace = try Workspace(global)
-            let store = try global.openStore()
+            let store = try global.openStore(unlock: .optional)
             let drafts = try store.drafts()
             let items = drafts.map { draft in
                 let dossier = draft.dossier
@@ -112,7 +112,7 @@ struct Drafts: ParsableCommand {
 
         func run() throws {
             let workspace = try Workspace(global)
-            let store = try global.openStore()
+            let store = try global.openStore(unlock: .required)
             let dossier = try store.dossier(id)
             let procedure = try workspace.procedure(dossier.procedureId)
             let answers = try store.answers(of: dossier.id)
@@ -171,7 +171,7 @@ struct Drafts: ParsableCommand {
 
         func run() throws {
             let workspace = try Workspace(global)
-            let store = try global.openStore()
+            let store = try global.openStore(unlock: .required)
             var failed = false
             for id in ids {
                 do {
@@ -192,7 +192,7 @@ struct Drafts: ParsableCommand {
 
         func run() throws {
             let workspace = try Workspace(global)
-            let store = try global.openStore()
+            let store = try global.openStore(unlock: .required)
             let probe = BackgroundSync.start(store)
             defer { probe.stop() }
             try Walks.resume(try store.dossier(id), store: store, workspace: workspace, reader: LineReader())
@@ -211,7 +211,7 @@ struct Drafts: ParsableCommand {
             let dossier = try store.dossier(id)
             let reader = LineReader()
             if reader.isInteractive && !yes {
-                let name = try store.residentName(of: dossier) ?? ""
+                let name = (store.isUnlocked ? try store.residentName(of: dossier) : nil) ?? ""
                 let answer = reader.read(prompt: render.t("Xóa hồ sơ \(dossier.shortID) \(name)? (có/không) ", "Delete draft \(dossier.shortID) \(name)? (yes/no) "))
                 guard case .success(.bool(true)) = AnswerParser(today: .today()).parseYesNo(.text(answer ?? "")) else {
                     Output.line(render.t("Không xóa.", "Not deleted."))
@@ -318,11 +318,29 @@ enum Walks {
         try ReadyMarking.mark(dossier, store: store, workspace: workspace)
     }
 
+    /// A new walk from the home menu: the consent question first; a yes starts a draft.
     static func start(_ procedure: Procedure, store: Store, workspace: Workspace, profile: VolunteerProfile, reader: LineReader) throws {
         if let warning = workspace.render.staleWarning(procedure, today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths) {
             Output.line(warning)
         }
-        let dossier = try store.startDraft(procedureID: procedure.id, packVersion: workspace.pack.version, residentID: nil, profile: profile)
+        guard let consent = try Consent.ask(pack: workspace.pack, profile: profile, reader: reader, render: workspace.render) else {
+            try anonymous(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
+            return
+        }
+        let store = try Passphrase.unlock(store, need: .required, render: workspace.render)
+        let dossier = try store.startDraft(procedureID: procedure.id, packVersion: workspace.pack.version, residentID: nil, profile: profile, consent: consent)
         try resume(dossier, store: store, workspace: workspace, reader: reader)
+    }
+
+    /// The resident said no: the same guidance, no intake questions, nothing of theirs saved;
+    /// the log gets an entry without a resident, so the work still counts.
+    static func anonymous(_ procedure: Procedure, store: Store, workspace: Workspace, profile: VolunteerProfile, reader: LineReader) throws {
+        Output.line(workspace.render.t("Không lưu thông tin của người dân. Vẫn hướng dẫn đầy đủ.", "Nothing of the resident's is kept. The guidance is the same."))
+        let session = ChecklistSession(procedure: procedure, residentIntake: false, today: workspace.today)
+        var walk = GuidedWalk(session: session, dossier: nil, store: store, reader: reader, render: workspace.render,
+                              province: workspace.province(for: profile))
+        if try walk.run() == .finished {
+            try SessionLog.recordAnonymous(procedure.id, village: profile.village, store: store, workspace: workspace, reader: reader)
+        }
     }
 }

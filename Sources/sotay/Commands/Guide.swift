@@ -25,18 +25,39 @@ struct GuideCommand: ParsableCommand {
     @Flag(help: "Đủ câu trả lời thì đánh dấu sẵn sàng gửi lên xã luôn (không hỏi lại).")
     var ready = false
 
+    @Option(name: .long, help: ArgumentHelp("Người dân đã đồng ý với lời đề nghị phiên bản này (xem: sotay consent); dùng với --no-input.", valueName: "phiên-bản"))
+    var consent: String?
+
     func run() throws {
         let workspace = try Workspace(global)
         let procedure = try workspace.procedure(procedureID)
-        let store = try global.openStore()
+        var store = try global.openStore()
         let profile = try Profiles.require(store: store, workspace: workspace, interactive: !noInput)
+        guard let text = workspace.pack.consent else { throw ConsentError.noText }
+        let reader = LineReader()
+        let given: ConsentGiven?
+        if let consent {
+            guard consent == text.version else { throw ConsentError.needed(version: text.version) }
+            given = ConsentGiven(textVersion: text.version, volunteer: profile.name)
+        } else if let resident, try store.hasConsent(residentID: resident, textVersion: text.version) {
+            given = ConsentGiven(textVersion: text.version, volunteer: profile.name)
+        } else if noInput {
+            throw ConsentError.needed(version: text.version)
+        } else {
+            given = try Consent.ask(pack: workspace.pack, profile: profile, reader: reader, render: workspace.render)
+        }
+        guard let given else {
+            try Walks.anonymous(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
+            return
+        }
+        store = try Passphrase.unlock(store, need: .required, render: workspace.render)
         var session = ChecklistSession(procedure: procedure, residentIntake: resident == nil, today: workspace.today)
         let prefilled = try answers.map { try AnswersFile.read(path: $0, into: &session, render: workspace.render) } ?? []
         if let warning = workspace.render.staleWarning(procedure, today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths) {
             Output.line(warning)
         }
         let dossier = try store.startDraft(procedureID: procedure.id, packVersion: workspace.pack.version,
-                                           residentID: resident, profile: profile)
+                                           residentID: resident, profile: profile, consent: given)
         let finished = session.pendingRequired.isEmpty
         try store.record(prefilled, in: dossier.id, status: session.status, finished: finished && noInput)
         if noInput {
@@ -47,7 +68,6 @@ struct GuideCommand: ParsableCommand {
             if ready { try ReadyMarking.mark(try store.dossier(dossier.id), store: store, workspace: workspace) }
             return
         }
-        let reader = LineReader()
         let probe = BackgroundSync.start(store)
         defer { probe.stop() }
         var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: reader,

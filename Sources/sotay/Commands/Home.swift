@@ -14,7 +14,8 @@ struct Home: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace(global)
-        let store = try global.openStore()
+        // Asked once, here, for the whole session; Enter skips (names stay hidden).
+        let store = try global.openStore(unlock: .optional)
         let reader = LineReader()
         let profile = try Profiles.require(store: store, workspace: workspace, interactive: true)
         let render = workspace.render

@@ -23,5 +23,6 @@ struct Init: ParsableCommand {
         Output.line(render.t("Đã lưu: \(profile.name) · \(profile.village), \(profile.commune), \(profile.province)",
                              "Saved: \(profile.name) · \(profile.village), \(profile.commune), \(profile.province)"))
         Output.line(render.t("Dữ liệu ở: ", "Data folder: ") + store.directory.path)
+        _ = try PassphraseSetup.ensure(store, render: render)
     }
 }

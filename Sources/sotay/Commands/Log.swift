@@ -266,7 +266,7 @@ struct LogContext {
         } else {
             residentID = nil
         }
-        notes = try common.notes.map { try LogText.check($0, field: "--notes") }
+        notes = try common.notes.map { try LogText.check($0, field: "--notes", notes: true) }
     }
 
     func entry(_ kind: ActivityKind) -> ActivityRecord {
@@ -358,11 +358,15 @@ enum LogLines {
 
 /// Free text the volunteer types into the log: trimmed, NFC, one line, not too long.
 enum LogText {
-    static func check(_ text: String, field: String, limit: Int = 500) throws -> String {
+    /// Free text of the log. `notes` also refuse anything that looks like a VNeID password or OTP
+    /// (a topic may name them: "Cảnh báo: không đọc mã OTP cho người lạ").
+    static func check(_ text: String, field: String, limit: Int = 500, notes: Bool = false) throws -> String {
         let cleaned = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleaned.isEmpty else { throw LogError.emptyText(field: field) }
         guard cleaned.count <= limit else { throw LogError.tooLong(field: field, limit: limit) }
         guard !cleaned.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { throw LogError.controlCharacters(field: field) }
+        if notes && CredentialGuard.looksLikeCredential(cleaned) { throw LogError.credential(field: field) }
+        guard !CredentialGuard.containsPersonalNumber(cleaned) else { throw LogError.personalNumber(field: field) }
         return cleaned
     }
 }
@@ -387,6 +391,8 @@ enum LogError: Error, LocalizedMessage {
     case emptyText(field: String)
     case tooLong(field: String, limit: Int)
     case controlCharacters(field: String)
+    case credential(field: String)
+    case personalNumber(field: String)
 
     func message(_ language: Language) -> String {
         let nothing = pick(language, vi: " Không có gì được ghi.", en: " Nothing was logged.")
@@ -415,6 +421,11 @@ enum LogError: Error, LocalizedMessage {
             return pick(language, vi: "\(field) dài quá \(limit) ký tự; hãy viết ngắn lại.", en: "\(field) is longer than \(limit) characters; shorten it.") + nothing
         case .controlCharacters(let field):
             return pick(language, vi: "\(field) có ký tự điều khiển; chỉ gõ chữ trên một dòng.", en: "\(field) has control characters; type plain text on one line.") + nothing
+        case .credential(let field):
+            return "\(field): " + ValidationFailure.looksLikeCredential.message(language) + nothing
+        case .personalNumber(let field):
+            return pick(language, vi: "\(field) có một dãy số giống số căn cước hoặc số điện thoại. Nhật ký chỉ ghi việc đã làm, không ghi thông tin cá nhân của người dân; hãy bỏ số đó đi.",
+                        en: "\(field) holds a run of digits like an ID card or phone number. The log records the work, not residents' personal data; leave the number out.") + nothing
         }
     }
 }

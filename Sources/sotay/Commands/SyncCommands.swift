@@ -65,7 +65,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let render = Render(language: global.language)
-        let store = try global.openStore()
+        let store = try global.openStore(unlock: .optional)
         let address = try hub.map { text throws(SyncError) in try HubAddress(text, allowInsecure: allowInsecure) }
         let display = SyncDisplay(render: render)
         if retryParked {
@@ -83,6 +83,13 @@ struct SyncCommand: AsyncParsableCommand {
         }
         if let address { try store.updateHubLink { $0.url = address.description } }
         display.finish(report)
+        if report.dossiersLocked > 0 {
+            Output.line("🔒 " + render.t("\(report.dossiersLocked) hồ sơ chờ gửi vì chưa nhập cụm mật khẩu (hồ sơ được mã hóa). Chạy \"sotay sync\" trong cửa sổ dòng lệnh để gửi.",
+                                         "\(report.dossiersLocked) dossier(s) wait because no passphrase was given (dossiers are encrypted). Run \"sotay sync\" in a terminal to send them."))
+        }
+        if !report.purge.dossiers.isEmpty {
+            Output.line(PurgeLines.describe(report.purge, days: try store.retentionDays(), render: render))
+        }
         let summary = try store.syncSummary()
         for dossier in summary.followUps {
             Output.line("⚠ " + render.t("Hồ sơ \(dossier.shortID) cần bổ sung: \(dossier.hubReason ?? "")", "Dossier \(dossier.shortID) needs a supplement: \(dossier.hubReason ?? "")"))

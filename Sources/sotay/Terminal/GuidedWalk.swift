@@ -6,7 +6,8 @@ import SoTayStore
 /// one line per prompt, and commits every accepted answer before the next prompt is shown.
 struct GuidedWalk {
     var session: ChecklistSession
-    let dossier: DossierRecord
+    /// `nil` when the resident did not consent: the walk guides, and nothing of theirs is saved.
+    let dossier: DossierRecord?
     let store: Store
     let reader: LineReader
     let render: Render
@@ -18,24 +19,37 @@ struct GuidedWalk {
 
     /// Walks until the checklist is finished or the volunteer quits (or input ends).
     mutating func run() throws -> Outcome {
-        Output.line(render.t("Hồ sơ nháp: \(dossier.shortID). Gõ ? để được trợ giúp, < để quay lại, \"bỏ qua\" cho câu không bắt buộc, \"thoát\" để dừng (câu trả lời đã được lưu).",
-                             "Draft: \(dossier.shortID). Type ? for help, < to go back, \"skip\" for optional questions, \"quit\" to stop (answers are saved)."))
+        if let dossier {
+            Output.line(render.t("Hồ sơ nháp: \(dossier.shortID). Gõ ? để được trợ giúp, < để quay lại, \"bỏ qua\" cho câu không bắt buộc, \"thoát\" để dừng (câu trả lời đã được lưu).",
+                                 "Draft: \(dossier.shortID). Type ? for help, < to go back, \"skip\" for optional questions, \"quit\" to stop (answers are saved)."))
+        } else {
+            Output.line(render.t("Hướng dẫn không lưu hồ sơ (người dân chưa đồng ý): câu trả lời không được ghi lại. Gõ ? để được trợ giúp, < để quay lại, \"thoát\" để dừng.",
+                                 "Guiding without a dossier (the resident did not consent): answers are not kept. Type ? for help, < to go back, \"quit\" to stop."))
+        }
         var transition = session.start()
         while true {
-            if let accepted = transition.accepted, let step = session.steps.first(where: { $0.id == accepted.stepID }) {
+            if let dossier, let accepted = transition.accepted, let step = session.steps.first(where: { $0.id == accepted.stepID }) {
                 try store.record(accepted.value, for: step, in: dossier.id, status: session.status)
             }
             for step in transition.passed { show(step) }
             let step: Step
             switch transition.next {
             case .finished(let status):
+                guard let dossier else {
+                    Output.line(render.summary(session.procedure, status: status, draftID: nil, residentName: nil, province: province))
+                    return .finished
+                }
                 try store.markWalkFinished(dossier.id)
                 let name = try store.residentName(of: dossier)
                 Output.line(render.summary(session.procedure, status: status, draftID: dossier.shortID, residentName: name, province: province))
                 return .finished
             case .quit:
-                Output.line(render.t("Đã dừng. Hồ sơ nháp \(dossier.shortID) được giữ; tiếp tục bằng: sotay drafts resume \(dossier.shortID)",
-                                     "Stopped. Draft \(dossier.shortID) is kept; continue with: sotay drafts resume \(dossier.shortID)"))
+                if let dossier {
+                    Output.line(render.t("Đã dừng. Hồ sơ nháp \(dossier.shortID) được giữ; tiếp tục bằng: sotay drafts resume \(dossier.shortID)",
+                                         "Stopped. Draft \(dossier.shortID) is kept; continue with: sotay drafts resume \(dossier.shortID)"))
+                } else {
+                    Output.line(render.t("Đã dừng.", "Stopped."))
+                }
                 return .quit
             case .ask(let next, let current):
                 step = next
@@ -61,6 +75,11 @@ struct GuidedWalk {
         while true {
             guard let line = reader.read(prompt: "> ", completions: completions(for: step)) else { return .quit }
             guard isDocument, Attaching.looksLikePath(line) else { return Self.reply(line) }
+            guard let dossier else {
+                Output.line("  ✗ " + render.t("Người dân chưa đồng ý lưu thông tin, nên không lưu ảnh giấy tờ. Trả lời có / chưa.",
+                                              "The resident did not consent to keeping data, so no photo is kept. Answer yes / no."))
+                continue
+            }
             do {
                 let attaching = Attaching(store: store, procedure: session.procedure, dossier: dossier, render: render)
                 try attaching.attach(path: line, documentId: step.id, label: nil)

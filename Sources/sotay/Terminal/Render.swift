@@ -101,12 +101,13 @@ struct Render {
     }
 
     /// The closing summary of a walk: what the resident has, what is missing, what to do next.
-    func summary(_ procedure: Procedure, status: ChecklistStatus, draftID: String, residentName: String?, province: Province?) -> String {
+    func summary(_ procedure: Procedure, status: ChecklistStatus, draftID: String?, residentName: String?, province: Province?) -> String {
         var out: [String] = []
         out.append("")
         out.append("═══ " + t("Tóm tắt", "Summary") + ": \(text(procedure.title)) ═══")
         let who = residentName.map { " · \($0)" } ?? ""
-        out.append(t("Hồ sơ nháp ", "Draft ") + draftID + who + " · " + t("đủ \(status.percent)%", "\(status.percent)% complete"))
+        let what = draftID.map { t("Hồ sơ nháp ", "Draft ") + $0 } ?? t("Không lưu hồ sơ", "No dossier kept")
+        out.append(what + who + " · " + t("đủ \(status.percent)%", "\(status.percent)% complete"))
         if !status.documentsHave.isEmpty {
             out.append(t("Đã có:", "Has:"))
             out += status.documentsHave.map { "  ✓ \(text($0.text))" }

@@ -24,6 +24,18 @@ enum SessionLog {
         Output.line(render.t("✓ Đã ghi vào nhật ký: ", "✓ Logged: ") + LogLines.describe(entry, workspace: workspace) + " · \(entry.shortID)")
     }
 
+    /// The log entry of a walk without consent: the same questions, no resident, no dossier.
+    static func recordAnonymous(_ procedureID: String, village: String, store: Store, workspace: Workspace, reader: LineReader, now: Date = Date()) throws {
+        Output.line("")
+        let answers = askGuidance(reader: reader, workspace: workspace)
+        var entry = ActivityRecord(kind: ActivityKind.guidance.rawValue, occurredAt: now, village: village, residentId: nil,
+                                   procedureId: procedureID, dossierId: nil, createdAt: now)
+        answers.apply(to: &entry)
+        try store.logActivity(entry)
+        Output.line(workspace.render.t("✓ Đã ghi vào nhật ký (không kèm thông tin người dân): ", "✓ Logged (without the resident's data): ")
+                    + LogLines.describe(entry, workspace: workspace) + " · \(entry.shortID)")
+    }
+
     /// The outcome, fee, phi địa giới and satisfaction questions; every one may be skipped.
     static func askGuidance(reader: LineReader, workspace: Workspace) -> GuidanceAnswers {
         let render = workspace.render
