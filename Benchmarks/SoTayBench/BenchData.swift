@@ -60,12 +60,19 @@ struct LaptopFiller {
 
     static let profile = VolunteerProfile(name: "Nguyễn Thị Lan", phone: nil, village: "Thôn Đông", commune: "Xã An Bình", province: "Hải Phòng")
 
-    /// A store at `folder` with the profile saved, migrated and closed again.
+    /// The volunteer's passphrase in the benchmarks; scrypt at Sổ Tay's lowest cost (2^14),
+    /// so that each command's unlock is measured, but not a slow laptop's choice.
+    static let passphrase = "cây bàng đầu ngõ nhà tôi"
+
+    /// A store at `folder` with the profile and the passphrase set, unlocked.
     static func prepare(_ folder: URL) throws -> Store {
         let store = try Store.open(directory: folder)
         try store.saveProfile(profile)
-        return store
+        return try store.hasPassphrase() ? store.unlocked(passphrase: passphrase)
+                                         : store.setPassphrase(passphrase, derivation: .new(logN: KeyDerivation.minimumLogN))
     }
+
+    static let consent = ConsentGiven(textVersion: "bench", volunteer: profile.name)
 
     enum State {
         case draft, ready, sent

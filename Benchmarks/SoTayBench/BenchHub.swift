@@ -77,7 +77,8 @@ enum HubRows {
 /// The environment a volunteer's `sotay` runs with, on its own data folder.
 enum LaptopEnvironment {
     static func of(_ folder: URL) -> [String: String] {
-        var environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": folder.path, "SOTAY_HOME": folder.path]
+        var environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": folder.path, "SOTAY_HOME": folder.path,
+                           "SOTAY_PASSPHRASE": LaptopFiller.passphrase]
         // Passed through, to see how glibc's per-thread malloc arenas weigh on peak memory.
         if let arenas = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] { environment["MALLOC_ARENA_MAX"] = arenas }
         return environment

@@ -29,7 +29,8 @@ enum SyncBench {
         let photos = work.appending(path: "photos")
         var bodies: [Data] = []
         for index in 0..<dossiers {
-            let dossier = try store.startDraft(procedureID: "ly-lich-tu-phap", packVersion: pack.version, residentID: nil, profile: LaptopFiller.profile)
+            let dossier = try store.startDraft(procedureID: "ly-lich-tu-phap", packVersion: pack.version, residentID: nil, profile: LaptopFiller.profile,
+                                                  consent: LaptopFiller.consent)
             var files: [Data] = []
             for photo in 0..<photosPerDossier {
                 let bytes = SampleFiles.jpeg(size: photoBytes)

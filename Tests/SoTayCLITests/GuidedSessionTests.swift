@@ -11,7 +11,7 @@ struct GuidedSessionTests {
         try sotay.initProfile()
 
         // Name, phone skipped, a wrong date re-asked, a date, then quit.
-        let first = try sotay.run(["guide", "thu-nghiem"], input: "Trần Thị Bình\nbỏ qua\n31/02/2024\n05/09/2026\nthoát\n")
+        let first = try sotay.run(["guide", "thu-nghiem"], input: "có\nTrần Thị Bình\nbỏ qua\n31/02/2024\n05/09/2026\nthoát\n")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("Ngày này không có trên lịch"))
         #expect(first.stdout.contains("Đã dừng. Hồ sơ nháp"))
@@ -48,6 +48,7 @@ struct GuidedSessionTests {
         try sotay.initProfile()
         let session = try InteractiveSotay(sotay, ["guide", "thu-nghiem"])
         let answers = ["Lê Văn Cường", "0912345678", "01/02/2026", "1", "có"]
+        session.send("có")  // the resident's consent
         try session.waitForPrompt(number: 1)
         for (index, answer) in answers.enumerated() {
             session.send(answer)
@@ -77,7 +78,7 @@ struct GuidedSessionTests {
         try sotay.initProfile()
         let file = sotay.home.appending(path: "answers.json")
         try Data(#"{"resident_name": "Phạm Thị Dung", "ngay_sinh": "01/10/2026", "noi_sinh": "tai_nha"}"#.utf8).write(to: file)
-        let result = try sotay.run(["guide", "thu-nghiem", "--answers", file.path, "--no-input"])
+        let result = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", file.path, "--no-input"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("nguoi_lam_chung"))
         #expect(result.stderr.contains("so_cccd_me"))
@@ -100,7 +101,7 @@ struct GuidedSessionTests {
             {"resident_name": "Phạm Thị Dung", "resident_phone": "+84 987 654 321", "ngay_sinh": "2026-10-01",
              "noi_sinh": 1, "giay_chung_sinh": true, "so_cccd_me": "001190012345", "so_con": 2}
             """#.utf8).write(to: file)
-        let result = try sotay.run(["guide", "thu-nghiem", "--answers", file.path, "--no-input"])
+        let result = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", file.path, "--no-input"])
         #expect(result.status == 0, "\(result.stderr)")
         let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let shown = try #require(try sotay.json(["drafts", "show", id, "--json"]) as? [String: Any])
@@ -121,7 +122,7 @@ struct GuidedSessionTests {
         try sotay.initProfile()
         let file = sotay.home.appending(path: "answers.json")
         try Data(content.utf8).write(to: file)
-        let result = try sotay.run(["guide", "thu-nghiem", "--answers", file.path, "--no-input"])
+        let result = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", file.path, "--no-input"])
         #expect(result.status == 1)
         #expect(result.stderr.contains(mentioned), "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal"), "no crash")
@@ -133,7 +134,7 @@ struct GuidedSessionTests {
     func noProfile() throws {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
-        let result = try sotay.run(["guide", "thu-nghiem", "--no-input"])
+        let result = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--no-input"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("sotay init"))
     }
@@ -154,7 +155,7 @@ struct GuidedSessionTests {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
         try sotay.initProfile()
-        let result = try sotay.run([], input: "1\nlam giay khai sinh thu\n1\nHoa\nthoát\n6\n")
+        let result = try sotay.run([], input: "1\nlam giay khai sinh thu\n1\ncó\nHoa\nthoát\n6\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("1. Đăng ký khai sinh (thử nghiệm)"))
         #expect(result.stdout.contains("Đã dừng. Hồ sơ nháp"))
@@ -167,7 +168,7 @@ struct GuidedSessionTests {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
         try sotay.initProfile()
-        _ = try sotay.run(["guide", "thu-nghiem"], input: "Hoa\nthoát\n")
+        _ = try sotay.run(["guide", "thu-nghiem"], input: "có\nHoa\nthoát\n")
         let drafts = try #require(try sotay.json(["drafts", "--json"]) as? [[String: Any]])
         let id = try #require(drafts.first?["shortId"] as? String)
         let result = try sotay.run(["drafts", "delete", id])
@@ -186,7 +187,7 @@ struct ActivityLogTests {
         try sotay.initProfile()
         // Walk to the end, decline to send; then an outcome out of range (asked again), "not yet:
         // papers missing" (4), and satisfaction 5.
-        let first = try sotay.run(["guide", "thu-nghiem"], input: "Trần Thị Bình\nbỏ qua\n05/09/2026\n2\nchưa\n001326012345\n1\nbỏ qua\nkhông\n11\n4\n5\n")
+        let first = try sotay.run(["guide", "thu-nghiem"], input: "có\nTrần Thị Bình\nbỏ qua\n05/09/2026\n2\nchưa\n001326012345\n1\nbỏ qua\nkhông\n11\n4\n5\n")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("kết quả buổi hướng dẫn"))
         #expect(first.stdout.contains("✗ Chưa hiểu câu trả lời"))
@@ -213,7 +214,7 @@ struct ActivityLogTests {
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
         try sotay.initProfile()
-        let result = try sotay.run(["guide", "thu-nghiem"], input: "Lê Văn Cường\nbỏ qua\n05/09/2026\n2\nchưa\n001326012345\n1\nbỏ qua\nkhông\n1\n1\ncó\n\n")
+        let result = try sotay.run(["guide", "thu-nghiem"], input: "có\nLê Văn Cường\nbỏ qua\n05/09/2026\n2\nchưa\n001326012345\n1\nbỏ qua\nkhông\n1\n1\ncó\n\n")
         #expect(result.status == 0, "\(result.stderr)")
         let entry = try #require((try sotay.json(["log", "list", "--json"]) as? [[String: Any]])?.first)
         #expect(entry["outcome"] as? String == "vneid")

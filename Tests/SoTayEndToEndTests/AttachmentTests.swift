@@ -13,7 +13,7 @@ extension Laptop {
             "giay_chung_sinh": true, "so_cccd_me": "001326012345", "so_con": 1,
         ]
         try JSONSerialization.data(withJSONObject: answers).write(to: self.answers)
-        let guided = try sotay.run(["guide", "thu-nghiem", "--answers", self.answers.path, "--no-input"])
+        let guided = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", self.answers.path, "--no-input"])
         guard guided.status == 0, let id = guided.stdout.split(separator: "\n").first.map(String.init) else {
             throw CommandFailed(arguments: ["guide"], result: guided)
         }
@@ -201,7 +201,7 @@ struct AttachmentTests {
         // name, phone, birth date, place (1: health facility), then the birth certificate: first a
         // file that is refused (asked again), then the photo; then the rest.
         let input = ["Phạm Thị Mai", "0912345678", "01/02/2026", "1", text.path, photo.path, "001326012345", "1", "bỏ qua", "không"].joined(separator: "\n") + "\n"
-        let result = try sotay.run(["guide", "thu-nghiem"], input: input)
+        let result = try sotay.run(["guide", "thu-nghiem"], input: "có\n" + input)
         #expect(result.stdout.contains("không phải ảnh JPEG"), "\(result.stdout)")
         #expect(result.stdout.contains("✓ Đã đính kèm giấy chứng sinh.jpg"), "\(result.stdout)")
         let drafts = try #require(try sotay.json(["drafts", "--json"]) as? [[String: Any]])

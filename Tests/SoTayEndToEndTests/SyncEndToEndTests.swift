@@ -27,7 +27,7 @@ struct Laptop {
         ]
         if let note { answers["ghi_chu"] = note }
         try JSONSerialization.data(withJSONObject: answers).write(to: self.answers)
-        let result = try sotay.run(["guide", "thu-nghiem", "--answers", self.answers.path, "--no-input", "--ready"])
+        let result = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", self.answers.path, "--no-input", "--ready"])
         guard result.status == 0, let id = result.stdout.split(separator: "\n").first.map(String.init) else {
             throw CommandFailed(arguments: ["guide"], result: result)
         }

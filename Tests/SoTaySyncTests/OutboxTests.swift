@@ -13,10 +13,10 @@ private struct Draft {
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appending(path: "sotay-sync-\(UUID().uuidString)")
-        store = try Store.open(directory: folder)
+        store = try Store.open(directory: folder).setPassphrase("cây bàng đầu ngõ", derivation: KeyDerivation(logN: 10))
         let profile = VolunteerProfile(name: "Nguyễn Văn An", phone: nil, village: "Thôn Đông", commune: "Xã Gia Lộc", province: "Hải Phòng")
         try store.saveProfile(profile)
-        let dossier = try store.startDraft(procedureID: "thu-nghiem", packVersion: "1", residentID: nil, profile: profile)
+        let dossier = try store.startDraft(procedureID: "thu-nghiem", packVersion: "1", residentID: nil, profile: profile, consent: ConsentGiven(textVersion: "test", volunteer: profile.name))
         id = dossier.id
         try answer(.text("Trần Văn Bình"), step: ResidentIntake.steps[0])
     }

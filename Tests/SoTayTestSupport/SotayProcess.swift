@@ -18,13 +18,27 @@ public struct Sotay: Sendable {
     public static var binary: URL { productsDirectory.appending(path: "sotay") }
     public static var hubBinary: URL { productsDirectory.appending(path: "sotay-hub") }
     /// The small, stable test library (one procedure of every question type).
+    /// The volunteer's passphrase in every test (`SOTAY_PASSPHRASE`).
+    public static let passphrase = "cây bàng đầu ngõ"
+
+    /// The version of the consent text, as `guide --consent` takes it (both packs share it).
+    public static let consentVersion: String = {
+        let file = fixtureContent.appending(path: "consent.yaml")
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("version:") } ?? ""
+        return line.dropFirst("version:".count).trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+    }()
+
     public static let fixtureContent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../SoTayCLITests/Fixtures/content").standardizedFileURL
 
     /// A fresh data folder; `fixtureContent` uses the small test library instead of the bundled one.
     public init(fixtureContent: Bool = true) throws {
         home = FileManager.default.temporaryDirectory.appending(path: "sotay-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        environment = ["PATH": "/usr/bin:/bin", "SOTAY_HOME": home.path, "HOME": home.path, "LANG": "C.UTF-8"]
+        // The passphrase as a script gives it, at Sổ Tay's lowest scrypt cost: hundreds of
+        // commands each unlock the store, on a debug build.
+        environment = ["PATH": "/usr/bin:/bin", "SOTAY_HOME": home.path, "HOME": home.path, "LANG": "C.UTF-8",
+                       "SOTAY_PASSPHRASE": Self.passphrase, "SOTAY_KDF_LOGN": "14"]
         if fixtureContent { environment["SOTAY_CONTENT"] = Self.fixtureContent.path }
     }
 
