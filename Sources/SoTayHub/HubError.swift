@@ -19,6 +19,9 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     case invalidText(field: String)
     case tlsUnreadable(certificate: String, key: String)
     case unexpected(String)
+    /// The data key, or data sealed with it (`HubSealingError`).
+    case sealing(HubSealingError)
+    case blobNotFound(String)
 
     public func message(_ language: Language) -> String {
         switch self {
@@ -65,6 +68,11 @@ public enum HubError: Error, Sendable, LocalizedMessage {
                  en: "Cannot read the TLS certificate \(certificate) or key \(key) (PEM files). Check the paths and read permission.")
         case .unexpected(let detail):
             pick(language, vi: "Lỗi cơ sở dữ liệu (\(detail)). Dữ liệu đã lưu vẫn còn.", en: "Database error (\(detail)). Saved data is kept.")
+        case .sealing(let error):
+            error.message(language)
+        case .blobNotFound(let sha256):
+            pick(language, vi: "Máy chủ không có tệp đính kèm \(sha256.prefix(64)). Xem mã tệp bằng: sotay-hub dossiers show MÃ-HỒ-SƠ",
+                 en: "The hub holds no attachment \(sha256.prefix(64)). See the file hashes with: sotay-hub dossiers show DOSSIER-ID")
         }
     }
 }

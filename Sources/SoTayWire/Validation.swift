@@ -6,11 +6,13 @@ extension DossierUpload {
     public static let maxAnswers = 500
     public static let maxTextLength = 4000
     public static let maxAttachments = 50
+    /// No laptop makes a millionth revision of one dossier; a larger number is an attack or a bug.
+    public static let maxRevision = 1_000_000
 
     public var problems: [FieldProblem] {
         var problems: [FieldProblem] = []
         if !Identifiers.isUUID(id) { problems.append(.init(field: "id", problem: "must be a lowercase UUID")) }
-        if revision < 1 { problems.append(.init(field: "revision", problem: "must be 1 or more")) }
+        if revision < 1 || revision > Self.maxRevision { problems.append(.init(field: "revision", problem: "must be 1–\(Self.maxRevision)")) }
         if !Identifiers.isSlug(procedureId) { problems.append(.init(field: "procedureId", problem: "must be lowercase letters, digits and hyphens (1–80)")) }
         if packVersion.isEmpty || packVersion.count > 40 { problems.append(.init(field: "packVersion", problem: "must be 1–40 characters")) }
         if !Identifiers.isUUID(residentId) { problems.append(.init(field: "residentId", problem: "must be a lowercase UUID")) }
@@ -90,8 +92,10 @@ public enum Identifiers {
         (1...80).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
     }
 
+    /// Starts with a letter or digit, so that no step id is `.`, `..` or hidden, wherever it ends up.
     public static func isStepID(_ text: String) -> Bool {
-        (1...80).contains(text.utf8.count) && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+        guard let first = text.utf8.first, (first >= 0x61 && first <= 0x7a) || (first >= 0x30 && first <= 0x39) else { return false }
+        return text.utf8.count <= 80 && text.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
     }
 
     public static func isSHA256(_ text: String) -> Bool {

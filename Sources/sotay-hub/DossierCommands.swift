@@ -67,6 +67,8 @@ struct Dossiers: ParsableCommand {
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã hồ sơ (đủ 4 ký tự đầu trở lên).", valueName: "mã")) var id: String
         @Flag(help: "In dạng JSON.") var json = false
+        @Option(help: ArgumentHelp("Giải mã các tệp đính kèm ra thư mục này (quyền 600) để mở bằng trình xem ảnh / PDF.", valueName: "thư-mục"))
+        var export: String?
 
         struct Detail: Encodable {
             var dossier: Item
@@ -74,13 +76,13 @@ struct Dossiers: ParsableCommand {
             var attachments: [Attachment]
         }
 
-        /// A photo or scan of the latest revision, and where the hub keeps its bytes.
+        /// A photo or scan of the latest revision; `path` is its opened copy, with `--export`.
         struct Attachment: Encodable {
             var document: String?
             var mediaType: String
             var size: Int64
             var sha256: String
-            var path: String
+            var path: String?
         }
 
         struct Revision: Encodable {
@@ -101,8 +103,12 @@ struct Dossiers: ParsableCommand {
                          contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)))
             }
             let item = try Item(dossier, store: store)
-            let attachments = (revisions.last?.content?.attachments ?? []).map {
-                Attachment(document: $0.document, mediaType: $0.mediaType, size: $0.size, sha256: $0.sha256, path: store.blobURL(sha256: $0.sha256).path)
+            let folder = export.map { URL(fileURLWithPath: $0) }
+            if let folder { try Blobs.makeFolder(folder, options: options) }
+            let attachments = try (revisions.last?.content?.attachments ?? []).map { attachment in
+                let copy = folder.map { Blobs.exportName(attachment.sha256, mediaType: attachment.mediaType, document: attachment.document, in: $0) }
+                if let copy { try store.exportBlob(sha256: attachment.sha256, to: copy) }
+                return Attachment(document: attachment.document, mediaType: attachment.mediaType, size: attachment.size, sha256: attachment.sha256, path: copy?.path)
             }
             if json { return try printJSON(Detail(dossier: item, revisions: revisions, attachments: attachments)) }
             print("\(item.id)")
@@ -121,10 +127,11 @@ struct Dossiers: ParsableCommand {
                 }
             }
             if !attachments.isEmpty {
-                print("  " + options.t("Tệp đính kèm (mở bằng trình xem ảnh / PDF):", "Attachments (open with an image / PDF viewer):"))
+                print("  " + (export == nil ? options.t("Tệp đính kèm (được mã hóa; xem: thêm --export THƯ-MỤC):", "Attachments (sealed; to view: add --export FOLDER):")
+                                            : options.t("Tệp đính kèm (mở bằng trình xem ảnh / PDF):", "Attachments (open with an image / PDF viewer):")))
                 for attachment in attachments {
                     let paper = attachment.document ?? options.t("giấy tờ khác", "other paper")
-                    print("    \(paper) · \(attachment.mediaType) · \(attachment.size / 1000) KB · \(attachment.path)")
+                    print("    \(paper) · \(attachment.mediaType) · \(attachment.size / 1000) KB · " + (attachment.path ?? "sha256 \(attachment.sha256.prefix(12))"))
                 }
             }
         }

@@ -54,7 +54,7 @@ struct SoTayHubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotay-hub",
         abstract: "Máy chủ đồng bộ của xã cho Sổ Tay: nhận hồ sơ và nhật ký từ máy tình nguyện viên, gửi lại trạng thái.",
-        subcommands: [Serve.self, Volunteers.self, EnrollCode.self, Devices.self, Dossiers.self, Announce.self, HubReport.self]
+        subcommands: [Serve.self, Volunteers.self, EnrollCode.self, Devices.self, Dossiers.self, Announce.self, HubReport.self, Blobs.self, Key.self]
     )
 }
 
@@ -66,6 +66,11 @@ struct HubOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Ngôn ngữ: vi (mặc định) hoặc en.", valueName: "vi|en"))
     var lang: String?
 
+    @Option(name: .customLong("key-file"),
+            help: ArgumentHelp("Tệp khóa dữ liệu, mã hóa dữ liệu cá nhân (mặc định $SOTAY_HUB_KEY_FILE hoặc hub-data.key trong thư mục dữ liệu; nên để ở chỗ khác).",
+                               valueName: "tệp"))
+    var keyFile: String?
+
     var language: Language { Language(code: lang ?? ProcessInfo.processInfo.environment["SOTAY_LANG"]) }
 
     var dataDirectory: URL {
@@ -74,8 +79,15 @@ struct HubOptions: ParsableArguments {
         return URL(fileURLWithPath: "sotay-hub-data")
     }
 
+    /// The data key's file: `--key-file`, else `$SOTAY_HUB_KEY_FILE`, else the store's default.
+    var keyFileURL: URL? {
+        if let keyFile, !keyFile.isEmpty { return URL(fileURLWithPath: keyFile) }
+        if let keyFile = ProcessInfo.processInfo.environment["SOTAY_HUB_KEY_FILE"], !keyFile.isEmpty { return URL(fileURLWithPath: keyFile) }
+        return nil
+    }
+
     func openStore() throws -> HubStore {
-        try HubStore.open(directory: dataDirectory)
+        try HubStore.open(directory: dataDirectory, keyFile: keyFileURL)
     }
 
     func t(_ vi: String, _ en: String) -> String {

@@ -25,17 +25,23 @@ extension Laptop {
     }
 }
 
-/// The blobs in the hub's own folder, each checked against the name it is stored under.
+/// The blobs in the hub's own folder, opened with `sotay-hub blobs export` (the files are
+/// sealed), each checked against the name it is stored under.
 func hubBlobs(_ hub: HubProcess) throws -> [String: Int] {
     let folder = hub.data.appending(path: "blobs")
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).flatMap { shard in
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appending(path: shard).path)) ?? []).filter { !$0.hasPrefix(".") }
+    }
+    guard !names.isEmpty else { return [:] }
+    let out = FileManager.default.temporaryDirectory.appending(path: "hub-blobs-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let exported = try hub.admin(["blobs", "export"] + names + ["--out", out.path])
+    guard exported.status == 0 else { throw CommandFailed(arguments: ["blobs", "export"], result: exported) }
     var found: [String: Int] = [:]
-    let shards = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    for shard in shards {
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.appending(path: shard).path) {
-            let data = try Data(contentsOf: folder.appending(path: shard).appending(path: name))
-            #expect(Hashes.sha256Hex(data) == name, "blob \(name) on the hub is not byte-identical to what was attached")
-            found[name] = data.count
-        }
+    for name in names {
+        let data = try Data(contentsOf: out.appending(path: name))
+        #expect(Hashes.sha256Hex(data) == name, "blob \(name) on the hub is not byte-identical to what was attached")
+        found[name] = data.count
     }
     return found
 }

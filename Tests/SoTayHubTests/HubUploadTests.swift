@@ -127,7 +127,8 @@ struct HubUploadTests {
                                               body: try WireProtocol.encoder().encode(BlobQuery(sha256: [sha256, String(repeating: "0", count: 64)])))
             #expect(try query.decode(BlobQueryReply.self).missing == [String(repeating: "0", count: 64)])
         }
-        #expect(try Data(contentsOf: hub.store.blobURL(sha256: sha256)) == data)
+        #expect(try hub.store.blobData(sha256: sha256) == data)
+        #expect(try Data(contentsOf: hub.store.blobURL(sha256: sha256)) != data, "the stored file is sealed")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: hub.store.uploadsFolder.path)) == [])
     }
 

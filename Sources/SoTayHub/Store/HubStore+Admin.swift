@@ -66,13 +66,13 @@ extension HubStore {
             var request = HubDossier.order(HubDossier.Columns.updatedAt.desc)
             if let status { request = request.filter(HubDossier.Columns.status == status.rawValue) }
             return try request.fetchAll(db)
-        }
+        }.map { dossier throws(HubError) in try unsealed(dossier) }
     }
 
     /// A dossier by id or by its first characters (at least 4).
     public func dossier(_ key: String) throws(HubError) -> HubDossier {
         let trimmed = key.trimmingCharacters(in: .whitespaces).lowercased()
-        return try read { db in
+        return try unsealed(try read { db in
             if let exact = try HubDossier.fetchOne(db, key: trimmed) { return exact }
             guard trimmed.count >= 4, trimmed.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw HubError.dossierNotFound(key) }
             let matches = try HubDossier.filter(Column("id").like("\(trimmed)%")).limit(10).fetchAll(db)
@@ -80,13 +80,13 @@ extension HubStore {
                 throw matches.isEmpty ? HubError.dossierNotFound(key) : HubError.ambiguousDossier(key, matches: matches.count)
             }
             return matches[0]
-        }
+        })
     }
 
     public func revisions(of dossierID: String) throws(HubError) -> [HubRevision] {
         try read { db in
             try HubRevision.filter(HubRevision.Columns.dossierId == dossierID).order(HubRevision.Columns.revision).fetchAll(db)
-        }
+        }.map { revision throws(HubError) in try unsealed(revision) }
     }
 
     public func volunteerName(_ id: Int64) throws(HubError) -> String? {
@@ -100,7 +100,7 @@ extension HubStore {
         let reason = reason.map(clean).flatMap { $0.isEmpty ? nil : $0 }
         if (status == .needsSupplement || status == .rejected) && reason == nil { throw .reasonRequired(status) }
         let dossier = try self.dossier(dossierID)
-        return try write { db in
+        return try unsealed(try write { db in
             guard var dossier = try HubDossier.fetchOne(db, key: dossier.id) else { throw HubError.dossierNotFound(dossierID) }
             dossier.status = status
             dossier.reason = reason
@@ -111,7 +111,7 @@ extension HubStore {
                                       reason: reason, portalCode: dossier.portalCode, message: nil, at: now)
             try change.insert(db)
             return dossier
-        }
+        })
     }
 
     /// A message for every volunteer (a new form, a changed opening time), through the feed.

@@ -36,6 +36,7 @@ extension HubStore {
     func putDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date = Date()) async throws -> (DossierAccepted, created: Bool) {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
+        let sealer = sealer
         return try await writer.write { db in
             let existing = try HubDossier.fetchOne(db, key: upload.id)
             if let existing, existing.volunteerId != device.volunteerId {
@@ -68,7 +69,7 @@ extension HubStore {
                 dossier.procedureId = upload.procedureId
                 dossier.village = upload.village
                 dossier.commune = upload.commune
-                if case .text(let name) = upload.answers["resident_name"] { dossier.residentName = name }
+                if case .text(let name) = upload.answers["resident_name"] { dossier.residentName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
                 dossier.latestRevision = upload.revision
                 dossier.updatedAt = receivedAt
                 if kind == .supplement && dossier.status == .needsSupplement {
@@ -81,7 +82,8 @@ extension HubStore {
                 }
                 try dossier.save(db)
                 try HubRevision(dossierId: upload.id, revision: upload.revision, kind: kind, deviceId: device.id, contentSHA256: hash,
-                                body: body, receivedAt: receipt.receivedAt, signature: receipt.signature).insert(db)
+                                body: try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision)),
+                                receivedAt: receipt.receivedAt, signature: receipt.signature).insert(db)
                 return (DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: dossier.status, receipt: receipt), true)
             }
         }
@@ -109,7 +111,7 @@ extension HubStore {
         let rows = try batch.activities.map { activity in
             HubActivityRecord(id: activity.id, volunteerId: device.volunteerId, deviceId: device.id, kind: activity.kind,
                               occurredAt: activity.occurredAt, village: activity.village, procedureId: activity.procedureId,
-                              body: String(decoding: try encoder.encode(activity), as: UTF8.self), receivedAt: now,
+                              body: try sealer.seal(String(decoding: try encoder.encode(activity), as: UTF8.self), at: .activityBody(activity.id)), receivedAt: now,
                               residentId: activity.residentId, outcome: activity.outcome, reason: activity.reason, payment: activity.payment,
                               outsideCommune: activity.outsideCommune ?? false, participants: activity.participants,
                               satisfaction: activity.satisfaction, retracts: activity.retracts, undone: false)

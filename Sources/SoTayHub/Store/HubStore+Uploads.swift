@@ -61,18 +61,9 @@ extension HubStore {
 
     /// The whole blob is there and its hash is checked: move it into place and record it.
     func completeUpload(_ upload: HubUpload, now: Date = Date()) async throws -> HubUpload {
-        let destination = blobURL(sha256: upload.sha256)
-        let fileManager = FileManager.default
         do {
-            try fileManager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                            attributes: [.posixPermissions: 0o700])
-            if fileManager.fileExists(atPath: destination.path) {
-                // Someone uploaded the same bytes before: the stored copy is already verified.
-                try fileManager.removeItem(at: partURL(upload.id))
-            } else {
-                try fileManager.moveItem(at: partURL(upload.id), to: destination)
-                UploadFile.synchronizeFolder(destination.deletingLastPathComponent())
-            }
+            // Sealed into blobs/ and the plaintext part file removed (see HubStore+Sealing).
+            try sealBlob(from: partURL(upload.id), sha256: upload.sha256)
         } catch {
             throw HubError.cannotCreateFolder(path: blobsFolder.path)
         }

@@ -10,9 +10,14 @@ public struct HubStore: Sendable {
     public let directory: URL
     public let databaseURL: URL
     public let signingKey: HubSigningKey
+    /// Seals the residents' personal data with the data key (`keyFile`, outside the database).
+    let sealer: Sealer
     let writer: DatabasePool
 
-    public static func open(directory: URL) throws(HubError) -> HubStore {
+    /// Opens the store in `directory`. `keyFile` is the data key's file, by default
+    /// `hub-data.key` in `directory`; it is made at first start, and must be there, and be the
+    /// same key, once the database holds sealed data.
+    public static func open(directory: URL, keyFile: URL? = nil) throws(HubError) -> HubStore {
         let fileManager = FileManager.default
         do {
             try fileManager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -32,10 +37,15 @@ public struct HubStore: Sendable {
         }
         do {
             let pool = try DatabasePool(path: databaseURL.path, configuration: configuration)
-            let migrator = HubMigrations.migrator
+            let sealer = try unlock(pool, keyFile: keyFile ?? directory.appending(path: HubSealingKey.defaultFileName))
+            var migrator = HubMigrations.migrator
+            HubMigrations.registerSealed(&migrator, sealer: sealer)
             if try pool.read(migrator.hasBeenSuperseded) { throw HubError.newerSchema(path: databaseURL.path) }
+            let sealsNow = try pool.read { db in try !migrator.appliedIdentifiers(db).contains(HubMigrations.sealed) }
             try migrator.migrate(pool)
-            return HubStore(directory: directory, databaseURL: databaseURL, signingKey: key, writer: pool)
+            let store = HubStore(directory: directory, databaseURL: databaseURL, signingKey: key, sealer: sealer, writer: pool)
+            try store.finishSealing(sealedJustNow: sealsNow)
+            return store
         } catch {
             throw translate(error, path: databaseURL.path)
         }
@@ -43,6 +53,7 @@ public struct HubStore: Sendable {
 
     static func translate(_ error: any Error, path: String) -> HubError {
         if let error = error as? HubError { return error }
+        if let error = error as? HubSealingError { return .sealing(error) }
         guard let error = error as? DatabaseError else { return .unexpected(String(describing: type(of: error))) }
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
