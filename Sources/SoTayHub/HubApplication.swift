@@ -42,11 +42,13 @@ public struct HubConfiguration: Sendable {
 /// The hub's router and the list of routes it answers.
 public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
     let router = Router(context: HubRequestContext.self)
+    if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
     let routes = HubRoutes(store: store,
                            enrollLimiter: RateLimiter(limit: configuration.enrollFailuresAllowed, window: 15 * 60),
                            authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60),
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
-                                          lifetime: configuration.uploadLifetime))
+                                          lifetime: configuration.uploadLifetime),
+                           staff: StaffRoutes(store: store))
     let specs = routes.register(on: router)
     return (router, specs)
 }

@@ -13,6 +13,9 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     case volunteerNotFound(String)
     case ambiguousVolunteer(String)
     case deviceNotFound(String)
+    case staffNotFound(String, role: HubRole)
+    case invalidDate(String)
+    case blobMissing(String)
     case dossierNotFound(String)
     case ambiguousDossier(String, matches: Int)
     case reasonRequired(DossierStatus)
@@ -53,6 +56,18 @@ public enum HubError: Error, Sendable, LocalizedMessage {
         case .deviceNotFound(let key):
             pick(language, vi: "Không có máy nào mã \"\(key)\". Xem danh sách: sotay-hub devices list",
                  en: "There is no device \"\(key)\". See the list: sotay-hub devices list")
+        case .staffNotFound(let key, let role):
+            role == .admin
+                ? pick(language, vi: "Không có quản trị viên nào mã \"\(key)\". Xem danh sách: sotay-hub admins list",
+                       en: "There is no admin \"\(key)\". See the list: sotay-hub admins list")
+                : pick(language, vi: "Không có cán bộ nào mã \"\(key)\". Xem danh sách: sotay-hub officers list",
+                       en: "There is no officer \"\(key)\". See the list: sotay-hub officers list")
+        case .invalidDate(let text):
+            pick(language, vi: "Ngày \"\(text)\" không đúng. Viết dạng YYYY-MM-DD, ví dụ 2026-11-24.",
+                 en: "The date \"\(text)\" is not valid. Write YYYY-MM-DD, e.g. 2026-11-24.")
+        case .blobMissing(let sha256):
+            pick(language, vi: "Tệp đính kèm \(sha256.prefix(12))… không còn trong thư mục blobs của máy chủ. Khôi phục thư mục dữ liệu từ bản sao lưu.",
+                 en: "The attachment \(sha256.prefix(12))… is missing from the hub's blobs folder. Restore the data folder from a backup.")
         case .dossierNotFound(let key):
             pick(language, vi: "Không có hồ sơ nào mã \"\(key)\". Xem danh sách: sotay-hub dossiers list",
                  en: "There is no dossier \"\(key)\". See the list: sotay-hub dossiers list")

@@ -51,7 +51,11 @@ struct Dossiers: ParsableCommand {
 
         func run() throws {
             let store = try options.openStore()
-            let items = try store.dossiers(status: status).map { try Item($0, store: store) }
+            let dossiers = try store.dossiers(status: status)
+            // The list shows residents' names: one audit row per dossier shown, before it is.
+            let named = dossiers.filter { $0.residentName != nil }.map(\.id)
+            if !named.isEmpty { try store.appendAudit(options.localActor, .dossierList, dossierIDs: named) }
+            let items = try dossiers.map { try Item($0, store: store) }
             if json { return try printJSON(items) }
             guard !items.isEmpty else { return print(options.t("Không có hồ sơ nào.", "No dossiers.")) }
             for item in items {
@@ -97,6 +101,7 @@ struct Dossiers: ParsableCommand {
         func run() throws {
             let store = try options.openStore()
             let dossier = try store.dossier(id)
+            try store.appendAudit(options.localActor, .dossierShow, dossierIDs: [dossier.id])
             let decoder = WireProtocol.decoder()
             let revisions = try store.revisions(of: dossier.id).map { revision in
                 Revision(revision: revision.revision, kind: revision.kind, deviceId: revision.deviceId, receivedAt: revision.receivedAt,
@@ -146,7 +151,9 @@ struct Dossiers: ParsableCommand {
         @Option(help: ArgumentHelp("Lý do (bắt buộc với needs-supplement và rejected).", valueName: "lý-do")) var reason: String?
 
         func run() throws {
-            let dossier = try options.openStore().setStatus(id, to: status, portalCode: portalCode, reason: reason)
+            let store = try options.openStore()
+            let dossier = try store.setStatus(id, to: status, portalCode: portalCode, reason: reason)
+            try store.appendAudit(options.localActor, .statusChange, dossierIDs: [dossier.id])
             print(options.t("Hồ sơ \(dossier.id.prefix(8)): \(dossier.status.rawValue). Tình nguyện viên sẽ nhận ở lần đồng bộ tới.",
                             "Dossier \(dossier.id.prefix(8)): \(dossier.status.rawValue). The volunteer gets it at the next sync."))
         }

@@ -54,7 +54,8 @@ struct SoTayHubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotay-hub",
         abstract: "Máy chủ đồng bộ của xã cho Sổ Tay: nhận hồ sơ và nhật ký từ máy tình nguyện viên, gửi lại trạng thái.",
-        subcommands: [Serve.self, Volunteers.self, EnrollCode.self, Devices.self, Dossiers.self, Announce.self, HubReport.self, Blobs.self, Key.self]
+        subcommands: [Serve.self, Volunteers.self, EnrollCode.self, Devices.self, Dossiers.self, Announce.self, HubReport.self, Blobs.self, Key.self,
+                      Officers.self, Admins.self, Audit.self]
     )
 }
 

@@ -6,6 +6,8 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The device whose bearer token authenticated the request.
     var device: HubDevice?
+    /// The officer or admin whose bearer token authenticated the request.
+    var staff: HubStaff?
     /// The peer's IP address, for rate limits; "local" when there is no socket (router tests).
     let clientAddress: String
 
@@ -17,5 +19,12 @@ public struct HubRequestContext: RequestContext {
     func requireDevice() throws -> HubDevice {
         guard let device else { throw Refusal.unauthorized }
         return device
+    }
+
+    /// The officer or admin making the request, as the audit log names them.
+    func requireStaff() throws -> (HubStaff, AuditActor) {
+        guard let staff else { throw Refusal.unauthorized }
+        let role: AuditActor.Role = staff.role == .admin ? .admin : .officer
+        return (staff, AuditActor(role: role, id: staff.id, name: staff.name, clientAddress: clientAddress))
     }
 }

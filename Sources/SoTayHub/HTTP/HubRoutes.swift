@@ -29,20 +29,25 @@ struct HubRoutes {
     let enrollLimiter: RateLimiter
     let authLimiter: RateLimiter
     let tus: TusRoutes
+    let staff: StaffRoutes
 
     func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
         let recorder = RouteRecorder()
         router.add(middleware: ProtocolMiddleware())
+        router.add(middleware: NoBodyMiddleware())
         let open = router.group("v1")
         recorder.on(open, .get, "health", health)
         recorder.on(open, .post, "enroll", enroll)
 
-        let device = router.group("v1").add(middleware: DeviceAuthMiddleware(store: store, limiter: authLimiter))
+        let device = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .device))
         recorder.on(device, .put, "dossiers/:id", putDossier)
         recorder.on(device, .get, "dossiers/:id", getDossier)
         recorder.on(device, .post, "activities", postActivities)
         recorder.on(device, .get, "changes", changes)
         tus.register(open: open, device: device, recorder: recorder)
+        let officer = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .officer))
+        let admin = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .admin))
+        staff.register(officer: officer, admin: admin, recorder: recorder)
         return recorder.routes
     }
 
@@ -56,9 +61,11 @@ struct HubRoutes {
         }
         let body = try JSONBody.decode(EnrollRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
         guard Identifiers.isName(body.deviceName) else { throw Refusal.invalid([.init(field: "deviceName", problem: "must be 1–200 characters")]) }
-        let token = Secrets.newToken()
+        let deviceID = Secrets.newDeviceID()
+        let token = BearerToken.make(id: deviceID)
         do {
-            let (device, volunteer) = try await store.enroll(code: body.code, deviceName: body.deviceName, tokenHash: Secrets.hash(token))
+            let (device, volunteer) = try await store.enroll(code: body.code, deviceName: body.deviceName, deviceID: deviceID,
+                                                             tokenHash: Secrets.hash(token))
             context.logger.info("device enrolled", metadata: ["device": "\(device.id)", "volunteer": "\(volunteer.id ?? 0)"])
             return try JSONResponse.make(EnrollReply(deviceId: device.id, token: token, volunteer: volunteer.info, hubKey: store.signingKey.publicKey),
                                          status: .created)

@@ -23,6 +23,20 @@ enum JSONBody {
         }
     }
 
+    /// For a route that takes no body: 413 if one comes anyway (announced, or streamed).
+    static func none(_ request: Request) async throws -> Request {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > 0 {
+            throw Refusal(413, .bodyTooLarge, "This request takes no body. Nothing was stored.")
+        }
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: 0)
+        } catch is NIOTooManyBytesError {
+            throw Refusal(413, .bodyTooLarge, "This request takes no body. Nothing was stored.")
+        }
+        return request
+    }
+
     /// Decodes `T`, turning every decoding failure into a 400 that names the field.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {

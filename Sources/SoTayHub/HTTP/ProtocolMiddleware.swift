@@ -53,30 +53,3 @@ struct ProtocolMiddleware: RouterMiddleware {
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
     }
 }
-
-/// Checks the bearer token of every route behind it; repeated failures from one address wait.
-struct DeviceAuthMiddleware: RouterMiddleware {
-    typealias Context = HubRequestContext
-    let store: HubStore
-    let limiter: RateLimiter
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // A valid token always goes through: behind a reverse proxy every laptop shares one
-        // address, and one revoked laptop retrying must not lock the others out. Only the
-        // failures wait, so guessing tokens stays slow.
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              case let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces), !token.isEmpty,
-              let device = try await store.device(tokenHash: Secrets.hash(token))
-        else {
-            if let wait = await limiter.retryAfter(context.clientAddress) {
-                throw Refusal(429, .rateLimited, "Too many failed attempts from this address. Wait and try again.", retryAfter: wait)
-            }
-            await limiter.recordFailure(context.clientAddress)
-            throw Refusal.unauthorized
-        }
-        var context = context
-        context.device = device
-        context.logger[metadataKey: "device"] = "\(device.id)"
-        return try await next(request, context)
-    }
-}

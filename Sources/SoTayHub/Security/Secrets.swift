@@ -19,14 +19,6 @@ public enum Secrets {
         String(code.uppercased().filter { $0.isLetter || $0.isNumber })
     }
 
-    /// A 256-bit random bearer token.
-    static func newToken() -> String {
-        let key = SymmetricKey(size: .bits256)
-        let bytes = key.withUnsafeBytes { Data($0) }
-        return "sotay_" + bytes.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
     /// A short device id, easy to read in `devices list`.
     static func newDeviceID() -> String {
         var generator = SystemRandomNumberGenerator()

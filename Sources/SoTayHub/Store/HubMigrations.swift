@@ -164,6 +164,7 @@ enum HubMigrations {
                                                          payment, outsideCommune, participants, satisfaction, undone);
                 """)
         }
+        registerRolesAudit(&migrator)
         return migrator
     }
 }

@@ -4,16 +4,21 @@ import SoTayWire
 
 /// The device's view of the hub: what the routes call.
 extension HubStore {
-    /// Exchanges a one-time code for a device; the caller made the token and passes its hash.
-    func enroll(code: String, deviceName: String, tokenHash: String, now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
-        let codeHash = Secrets.hash(Secrets.normalizedCode(code))
+    /// Exchanges a one-time code for a device; the caller made the device id and the token
+    /// and passes the token's hash. The code's hash is compared in constant time with each
+    /// live code's (a handful: a code lives a day), never looked up by it.
+    func enroll(code: String, deviceName: String, deviceID: String, tokenHash: String, now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
+        let codeHash = Array(Secrets.hash(Secrets.normalizedCode(code)).utf8)
         return try await writer.write { db in
-            guard var record = try EnrollCodeRecord.fetchOne(db, key: codeHash), record.usedAt == nil, record.expiresAt > now,
-                  let volunteer = try HubVolunteer.fetchOne(db, key: record.volunteerId)
-            else {
+            var match: EnrollCodeRecord?
+            for candidate in try EnrollCodeRecord.filter(sql: "usedAt IS NULL AND expiresAt > ?", arguments: [now]).fetchAll(db)
+            where constantTimeEquals(Array(candidate.codeHash.utf8), codeHash) {
+                match = candidate
+            }
+            guard var record = match, let volunteer = try HubVolunteer.fetchOne(db, key: record.volunteerId) else {
                 throw Refusal(403, .invalidCode, "This enrolment code is wrong, already used or expired. Ask the commune admin for a new one.")
             }
-            let device = HubDevice(id: Secrets.newDeviceID(), volunteerId: volunteer.id ?? 0, name: deviceName, tokenHash: tokenHash,
+            let device = HubDevice(id: deviceID, volunteerId: volunteer.id ?? 0, name: deviceName, tokenHash: tokenHash,
                                    enrolledAt: now, revokedAt: nil, lastSeenAt: now)
             try device.insert(db)
             record.usedAt = now
@@ -21,14 +26,6 @@ extension HubStore {
             try record.update(db)
             return (device, volunteer)
         }
-    }
-
-    /// The active device a token belongs to. Looked up by the token's hash, so the comparison
-    /// never touches the secret itself.
-    func device(tokenHash: String) async throws -> HubDevice? {
-        try await writer.read { db in
-            try HubDevice.filter(HubDevice.Columns.tokenHash == tokenHash).fetchOne(db)
-        }.flatMap { $0.revokedAt == nil ? $0 : nil }
     }
 
     /// Stores one revision of a dossier, or answers a resend the same way as the first time.

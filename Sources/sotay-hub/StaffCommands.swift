@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import SoTayCore
+import SoTayHub
+
+/// `sotay-hub officers …`: commune officers, who read and act on dossiers over HTTP.
+struct Officers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cán bộ xã (đọc và xử lý hồ sơ qua /v1/officer): thêm, xem, thu hồi mã truy cập.",
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thêm một cán bộ và in mã truy cập của họ (chỉ in một lần).")
+        @OptionGroup var options: HubOptions
+        @Option(help: ArgumentHelp("Họ tên cán bộ.", valueName: "họ-tên")) var name: String
+        func run() throws { try StaffCommand.add(.officer, name: name, options: options) }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Danh sách cán bộ có mã truy cập.")
+        @OptionGroup var options: HubOptions
+        @Flag(help: "In dạng JSON.") var json = false
+        func run() throws { try StaffCommand.list(.officer, json: json, options: options) }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thu hồi mã truy cập của một cán bộ: hết hiệu lực ngay.")
+        @OptionGroup var options: HubOptions
+        @Argument(help: ArgumentHelp("Mã cán bộ (off-…, xem: sotay-hub officers list).", valueName: "mã")) var id: String
+        func run() throws { try StaffCommand.revoke(.officer, id: id, options: options) }
+    }
+}
+
+/// `sotay-hub admins …`: tokens for the admin routes (enrolment codes, devices, the audit log).
+struct Admins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Quản trị viên (mã ghi danh, máy, nhật ký truy cập qua /v1/admin): thêm, xem, thu hồi mã truy cập.",
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thêm một quản trị viên và in mã truy cập (chỉ in một lần).")
+        @OptionGroup var options: HubOptions
+        @Option(help: ArgumentHelp("Họ tên.", valueName: "họ-tên")) var name: String
+        func run() throws { try StaffCommand.add(.admin, name: name, options: options) }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Danh sách quản trị viên có mã truy cập.")
+        @OptionGroup var options: HubOptions
+        @Flag(help: "In dạng JSON.") var json = false
+        func run() throws { try StaffCommand.list(.admin, json: json, options: options) }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thu hồi mã truy cập của một quản trị viên: hết hiệu lực ngay.")
+        @OptionGroup var options: HubOptions
+        @Argument(help: ArgumentHelp("Mã (adm-…, xem: sotay-hub admins list).", valueName: "mã")) var id: String
+        func run() throws { try StaffCommand.revoke(.admin, id: id, options: options) }
+    }
+}
+
+/// What `officers` and `admins` share.
+enum StaffCommand {
+    struct Item: Encodable { var id: String; var role: String; var name: String; var createdAt: Date; var revokedAt: Date? }
+
+    static func add(_ role: HubRole, name: String, options: HubOptions) throws {
+        let (staff, token) = try options.openStore().addStaff(role: role, name: name)
+        let who = role == .admin ? options.t("quản trị viên", "admin") : options.t("cán bộ", "officer")
+        print(options.t("Đã thêm \(who) \(staff.id): \(staff.name)", "Added \(who) \(staff.id): \(staff.name)"))
+        print(options.t("Mã truy cập (chỉ in lần này; máy chủ chỉ giữ bản băm):", "Access token (shown only this once; the hub keeps only its hash):"))
+        print(token)
+        print(options.t("Trao tận tay hoặc qua kênh riêng; dùng trong tiêu đề Authorization: Bearer. Mất mã: sotay-hub \(role == .admin ? "admins" : "officers") revoke \(staff.id), rồi thêm mã mới.",
+                        "Hand it over in person or on a private channel; it goes in the Authorization: Bearer header. If lost: sotay-hub \(role == .admin ? "admins" : "officers") revoke \(staff.id), then add a new one."))
+    }
+
+    static func list(_ role: HubRole, json: Bool, options: HubOptions) throws {
+        let staff = try options.openStore().staff(role: role)
+        if json {
+            return try printJSON(staff.map { Item(id: $0.id, role: $0.role.rawValue, name: $0.name, createdAt: $0.createdAt, revokedAt: $0.revokedAt) })
+        }
+        guard !staff.isEmpty else {
+            return print(role == .admin
+                ? options.t("Chưa có quản trị viên. Thêm: sotay-hub admins add --name \"Họ tên\"", "No admins yet. Add one: sotay-hub admins add --name \"Name\"")
+                : options.t("Chưa có cán bộ. Thêm: sotay-hub officers add --name \"Họ tên\"", "No officers yet. Add one: sotay-hub officers add --name \"Name\""))
+        }
+        for person in staff {
+            let state = person.revokedAt.map { options.t("đã thu hồi \(vietnamTime($0))", "revoked \(vietnamTime($0))") }
+                ?? options.t("cấp \(vietnamTime(person.createdAt))", "issued \(vietnamTime(person.createdAt))")
+            print("  \(person.id)  \(person.name) · \(state)")
+        }
+    }
+
+    static func revoke(_ role: HubRole, id: String, options: HubOptions) throws {
+        let staff = try options.openStore().revokeStaff(id, role: role)
+        print(options.t("Đã thu hồi mã truy cập \(staff.id) (\(staff.name)).", "Revoked the token \(staff.id) (\(staff.name))."))
+    }
+}
+
+/// `sotay-hub audit`: who read which resident's data, when, from where.
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Nhật ký truy cập dữ liệu cá nhân: ai đã xem hoặc tải hồ sơ nào, lúc nào, từ đâu (chỉ thêm, không sửa xóa được).",
+        discussion: """
+            Ví dụ:
+              sotay-hub audit
+              sotay-hub audit --since 2026-11-01
+              sotay-hub audit --dossier 3f2a --json
+            """)
+    @OptionGroup var options: HubOptions
+    @Option(help: ArgumentHelp("Chỉ từ ngày này (YYYY-MM-DD, giờ Việt Nam).", valueName: "ngày")) var since: String?
+    @Option(help: ArgumentHelp("Chỉ hồ sơ có mã bắt đầu bằng đây.", valueName: "mã")) var dossier: String?
+    @Flag(help: "In dạng JSON.") var json = false
+
+    func run() throws {
+        var from: Date?
+        if let since {
+            guard let date = AuditDate.day(since) else { throw HubError.invalidDate(since) }
+            from = date
+        }
+        var entries = try options.openStore().auditEntries(since: from)
+        if let dossier = dossier?.trimmingCharacters(in: .whitespaces).lowercased(), !dossier.isEmpty {
+            entries = entries.filter { $0.dossierId?.hasPrefix(dossier) == true }
+        }
+        if json { return try printJSON(entries.map(AuditRecord.init)) }
+        guard !entries.isEmpty else { return print(options.t("Nhật ký truy cập trống.", "The audit log is empty.")) }
+        for entry in entries {
+            let subject = [entry.dossierId.map { options.t("hồ sơ ", "dossier ") + $0.prefix(8) },
+                           entry.blobSHA256.map { options.t("tệp ", "file ") + $0.prefix(12) }].compactMap { $0 }.joined(separator: " · ")
+            print("  \(vietnamTime(entry.at))  \(Self.role(entry.actorRole, options)) \(entry.actorName) (\(entry.actorId)) · "
+                  + "\(Self.action(entry.action, options))" + (subject.isEmpty ? "" : " · \(subject)")
+                  + (entry.clientAddress.map { options.t(" · từ \($0)", " · from \($0)") } ?? ""))
+        }
+    }
+
+    static func role(_ role: AuditActor.Role, _ options: HubOptions) -> String {
+        switch role {
+        case .officer: options.t("cán bộ", "officer")
+        case .admin: options.t("quản trị", "admin")
+        case .device: options.t("máy", "device")
+        case .local: options.t("trên máy chủ", "on the hub")
+        }
+    }
+
+    static func action(_ action: AuditAction, _ options: HubOptions) -> String {
+        switch action {
+        case .dossierList: options.t("xem danh sách (có tên người dân)", "listed (with the resident's name)")
+        case .dossierShow: options.t("xem hồ sơ", "opened the dossier")
+        case .attachmentDownload: options.t("tải tệp đính kèm", "downloaded an attachment")
+        case .statusChange: options.t("đổi trạng thái", "changed the status")
+        }
+    }
+}
+
+extension HubOptions {
+    /// The person running this command on the hub's machine, as the audit log names them.
+    var localActor: AuditActor {
+        let user = ProcessInfo.processInfo.environment["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ProcessInfo.processInfo.userName
+        return .local(user: user.isEmpty ? "?" : user)
+    }
+}
