@@ -112,7 +112,10 @@ struct Dossiers: ParsableCommand {
             if let folder { try Blobs.makeFolder(folder, options: options) }
             let attachments = try (revisions.last?.content?.attachments ?? []).map { attachment in
                 let copy = folder.map { Blobs.exportName(attachment.sha256, mediaType: attachment.mediaType, document: attachment.document, in: $0) }
-                if let copy { try store.exportBlob(sha256: attachment.sha256, to: copy) }
+                if let copy {
+                    try store.appendAudit(options.localActor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: attachment.sha256)
+                    try store.exportBlob(sha256: attachment.sha256, to: copy)
+                }
                 return Attachment(document: attachment.document, mediaType: attachment.mediaType, size: attachment.size, sha256: attachment.sha256, path: copy?.path)
             }
             if json { return try printJSON(Detail(dossier: item, revisions: revisions, attachments: attachments)) }

@@ -18,6 +18,8 @@ struct Blobs: ParsableCommand {
             try Blobs.makeFolder(folder, options: options)
             for hash in hashes {
                 let destination = folder.appending(path: hash.lowercased())
+                // An opened copy of a resident's paper leaves the hub: logged before it is written.
+                try store.appendAudit(options.localActor, .attachmentDownload, dossierIDs: [], blobSHA256: hash.lowercased())
                 try store.exportBlob(sha256: hash.lowercased(), to: destination)
                 print(destination.path)
             }

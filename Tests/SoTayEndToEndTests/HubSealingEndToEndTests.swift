@@ -66,6 +66,13 @@ struct HubSealingEndToEndTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: exported)) == photo)
         #expect((try FileManager.default.attributesOfItem(atPath: exported)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         #expect(try hub.admin(["dossiers", "list"]).stdout.contains(Self.name))
+
+        // Every one of those reads is in the audit log: the show, the photo handed out, the list.
+        let audit = try #require(try hub.adminJSON(["audit", "--json"]) as? [[String: Any]])
+        let rows = audit.map { ($0["action"] as? String ?? "", $0["dossierId"] as? String, $0["blobSHA256"] as? String) }
+        #expect(rows.contains { $0.0 == "dossier.show" && $0.1 == id })
+        #expect(rows.contains { $0.0 == "attachment.download" && $0.1 == id && $0.2 == (attachment["sha256"] as? String) })
+        #expect(rows.contains { $0.0 == "dossier.list" && $0.1 == id })
     }
 
     @Test("sotay-hub refuses a key readable by others, a missing key and another key, in Vietnamese or English, and shows nothing sealed")
