@@ -162,8 +162,9 @@ public enum ContentLoader {
     }
 
     /// The line of the first YAML alias (`*name`), if any. Content never needs one, and Yams
-    /// hashes a mapping key's whole tree, an alias's once per use: a "billion laughs" key of a
-    /// few hundred bytes kept `Yams.compose` busy for hours. Read by bytes where YAML starts a
+    /// hashes a mapping key's whole tree, an alias's once per use: work exponential in the nesting,
+    /// and a "billion laughs" key of a few hundred bytes did not leave `Yams.compose` within a
+    /// minute. Read by bytes where YAML starts a
     /// node (line start, after `[`, `{`, `,`, or `: `, `- `, `? `); a `*` after a comma inside a
     /// plain text is refused too, which the message's advice covers.
     static func firstAliasLine(_ text: String) -> Int? {
