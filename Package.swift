@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Domain types and every decision: no I/O, no database, no terminal.
@@ -152,6 +153,16 @@ let package = Package(
             name: "SoTayCLITests",
             dependencies: ["sotay", "SoTayTestSupport"],
             exclude: ["Fixtures"]
+        ),
+        // Thousands of generated inputs against the content loader, the answer checks and the hub's request decoding.
+        .testTarget(
+            name: "SoTayPropertyTests",
+            dependencies: [
+                "SoTayCore", "SoTayContent", "SoTayWire", "SoTayHub",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,7 +19,8 @@ extension DossierUpload {
         for (field, value) in [("village", village), ("commune", commune)] where !Identifiers.isName(value) {
             problems.append(.init(field: field, problem: "must be 1–200 characters"))
         }
-        if requiredCount < 0 || satisfiedCount < 0 || satisfiedCount > requiredCount {
+        if requiredCount < 0 { problems.append(.init(field: "requiredCount", problem: "must be 0 or more")) }
+        if satisfiedCount < 0 || satisfiedCount > max(requiredCount, 0) {
             problems.append(.init(field: "satisfiedCount", problem: "must be between 0 and requiredCount"))
         }
         if answers.count > Self.maxAnswers { problems.append(.init(field: "answers", problem: "at most \(Self.maxAnswers) answers")) }

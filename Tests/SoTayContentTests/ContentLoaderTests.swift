@@ -117,6 +117,18 @@ struct ContentLoaderTests {
         #expect(problems(decomposed).contains { $0.kind == .notNFC && $0.line == 19 })
     }
 
+    @Test("YAML aliases are refused before Yams composes a billion-laughs key (found by the property tests)")
+    func aliases() {
+        let bomb = (1..<12).map { "b\($0): &l\($0) [" + Array(repeating: "*l\($0 - 1)", count: 10).joined(separator: ", ") + "]" }
+        let file = valid + "\nb0: &l0 [ha, ha]\n" + bomb.joined(separator: "\n") + "\n? *l11\n: x\n"
+        let found = problems(file)
+        #expect(found == [ContentProblem(file: "procedures/thu.yaml", line: 26, field: "", kind: .alias)])
+        #expect(problems(valid.replacingOccurrences(of: "text: Nộp", with: "text: *Nộp tại xã")).map(\.kind) == [.alias])
+        // A star where YAML does not read an alias (inside a text, after a quote) is text.
+        #expect(problems(valid.replacingOccurrences(of: "text: Nộp", with: "text: Nộp *trước* ngày 5")).isEmpty)
+        #expect(problems(valid.replacingOccurrences(of: "text: Nộp", with: "text: \"*Nộp* tại xã\"")).isEmpty)
+    }
+
     @Test("a guide named by a procedure must exist")
     func guides() {
         let withGuide = valid.replacingOccurrences(of: "result: Giấy xác nhận", with: "result: Giấy xác nhận\nguides: [khong-co]")

@@ -65,6 +65,15 @@ struct AnswerValidationTests {
         #expect(refuses(step, "1, 5") == .unknownChoice(count: 3))
     }
 
+    @Test("a choice number at the edge of Int is refused, not a crash (found by the property tests)")
+    func choiceNumberAtIntEdge() {
+        for type in [QuestionType.singleChoice, .multipleChoice] {
+            #expect(refuses(question(type), String(Int.min)) == .unknownChoice(count: 3))
+            #expect(refuses(question(type), String(Int.max)) == .unknownChoice(count: 3))
+            #expect(parser.parse(.number(Int.min), for: question(type)) == .failure(.unknownChoice(count: 3)))
+        }
+    }
+
     @Test("dates are day/month/year, real, and not in the future when the field says so")
     func dates() {
         let step = question(.date) { $0.notFuture = true }

@@ -17,6 +17,12 @@ struct SearchTests {
         #expect(VietnameseFolding.fold(text) == folded)
     }
 
+    @Test("folding twice changes nothing (found by the property tests)", arguments: ["\u{212B}", "Å", "1..", "Mã 1.001193..", "ǅ"])
+    func idempotent(text: String) {
+        let folded = VietnameseFolding.fold(text)
+        #expect(VietnameseFolding.fold(folded) == folded)
+    }
+
     @Test("decomposed (NFD) input folds like composed input")
     func decomposed() {
         #expect(VietnameseFolding.fold("Đa\u{0306}\u{0301}ng") == VietnameseFolding.fold("Đắng"))

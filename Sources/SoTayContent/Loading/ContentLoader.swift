@@ -133,6 +133,10 @@ public enum ContentLoader {
     private static let resolver = Resolver.basic
 
     private static func compose(_ file: File, _ reader: NodeReader) -> Node? {
+        if let line = firstAliasLine(file.text) {
+            reader.report(nil, "", .alias, line: line)
+            return nil
+        }
         do {
             guard let root = try Yams.compose(yaml: file.text, Self.resolver) else {
                 reader.report(nil, "", .empty, line: 1)
@@ -144,7 +148,12 @@ public enum ContentLoader {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
                 reader.report(nil, "", .yamlSyntax(problem), line: mark.line)
             case .duplicatedKeysInMapping(let duplicates, let context):
-                reader.report(nil, duplicates.joined(separator: ", "), .duplicateID(duplicates.joined(separator: ", ")), line: context.mark.line)
+                let keys = duplicates.map { String($0.prefix(80)) }.joined(separator: ", ")
+                reader.report(nil, keys, .duplicateID(keys), line: context.mark.line)
+            case .reader(let problem, let offset, _, _):
+                // Not Yams' description: it quotes the whole line, and a line can be megabytes long.
+                let line = offset.map { offset in file.text.utf8.prefix(offset).count { $0 == UInt8(ascii: "\n") } + 1 }
+                reader.report(nil, "", .yamlSyntax(problem), line: line)
             default:
                 reader.report(nil, "", .yamlSyntax(String(describing: error)), line: nil)
             }
@@ -153,6 +162,39 @@ public enum ContentLoader {
             reader.report(nil, "", .yamlSyntax(String(describing: error)), line: nil)
             return nil
         }
+    }
+
+    /// The line of the first YAML alias (`*name`), if any. Content never needs one, and Yams
+    /// hashes a mapping key's whole tree, an alias's once per use: work exponential in the nesting,
+    /// and a "billion laughs" key of a few hundred bytes did not leave `Yams.compose` within a
+    /// minute. Read by bytes where YAML starts a
+    /// node (line start, after `[`, `{`, `,`, or `: `, `- `, `? `); a `*` after a comma inside a
+    /// plain text is refused too, which the message's advice covers.
+    static func firstAliasLine(_ text: String) -> Int? {
+        guard text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+        var line = 1
+        var previous = UInt8(ascii: "\n")  // the last byte that is not a blank
+        var afterBlank = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                previous = byte
+                afterBlank = false
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                afterBlank = true
+            case UInt8(ascii: "*"):
+                let opensNode = [UInt8(ascii: "\n"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")].contains(previous)
+                    || (afterBlank && [UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "?")].contains(previous))
+                if opensNode { return line }
+                previous = byte
+                afterBlank = false
+            default:
+                previous = byte
+                afterBlank = false
+            }
+        }
+        return nil
     }
 
     private static func readPack(_ root: Node, _ reader: NodeReader) -> (String, String, LocalizedText)? {

@@ -33,6 +33,8 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
         case unknownGuide(String)
         case unknownProcedure(String)
         case minAboveMax
+        /// A YAML alias (`*name`): content files do not use anchors and aliases.
+        case alias
     }
 
     public init(file: String, line: Int?, field: String, kind: Kind) {
@@ -101,6 +103,9 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
             pick(language, vi: "không có thủ tục \"\(id)\" trong procedures/.", en: "there is no procedure \"\(id)\" in procedures/.")
         case .minAboveMax:
             pick(language, vi: "min lớn hơn max.", en: "min is greater than max.")
+        case .alias:
+            pick(language, vi: "tệp nội dung không dùng neo và bí danh YAML (*tên). Hãy viết giá trị ra đầy đủ; trong văn bản, đừng đặt dấu * ở đầu giá trị hay ngay sau dấu phẩy.",
+                 en: "content files do not use YAML anchors and aliases (*name). Write the value out; in text, do not put a * at the start of a value or right after a comma.")
         }
     }
 }

@@ -37,8 +37,10 @@ public enum VietnameseFolding {
                 } else if scalar == "." && isDigitRun(current) {
                     current.append(scalar)  // keep procedure codes such as 1.001193 whole
                 } else if scalar.value >= 0x80 && scalar.properties.isAlphabetic {
-                    for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                        current.append(lower)
+                    // The lower case of a letter outside the table can be in it (Å, the ångström
+                    // sign, lowers to å): fold that too, or folding twice would change the text.
+                    for lower in scalar.properties.lowercaseMapping.unicodeScalars where !(0x0300...0x036F).contains(lower.value) {
+                        current.append(baseLetters[lower] ?? lower)
                     }
                 } else {
                     flush()
@@ -46,7 +48,13 @@ public enum VietnameseFolding {
             }
         }
         flush()
-        return words.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
+        // Every final dot: "1.." dropping one would fold to "1.", and that again to "1".
+        return words.map { word in
+            guard word.hasSuffix(".") else { return word }
+            var trimmed = Substring(word)
+            while trimmed.hasSuffix(".") { trimmed = trimmed.dropLast() }
+            return String(trimmed)
+        }
     }
 
     /// Each precomposed Latin letter (Vietnamese ones included) to its lower-case base letter:

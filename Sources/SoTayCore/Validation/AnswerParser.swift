@@ -84,7 +84,8 @@ public struct AnswerParser: Sendable {
     func parseChoice(_ raw: String, choices: [Choice]) -> Result<String, ValidationFailure> {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if let number = Int(trimmed) {
-            guard choices.indices.contains(number - 1) else { return .failure(.unknownChoice(count: choices.count)) }
+            // Compared before subtracting: `Int.min - 1` would trap.
+            guard number >= 1, number <= choices.count else { return .failure(.unknownChoice(count: choices.count)) }
             return .success(choices[number - 1].id)
         }
         let folded = VietnameseFolding.fold(trimmed)
