@@ -121,10 +121,11 @@ extension Store {
     private static func sealPlainRows(_ db: Database, vault: Vault) throws {
         for row in try Row.fetchAll(db, sql: "SELECT residentId, fullName, phone FROM residentPersonal") {
             let id: String = row["residentId"]
-            if let name = row["fullName"] as String?, case .string = (row["fullName"] as DatabaseValue).storage {
+            // Read as stored: a sealed BLOB is not text and is left alone.
+            if case .string(let name) = (row["fullName"] as DatabaseValue).storage {
                 try db.execute(sql: "UPDATE residentPersonal SET fullName = ? WHERE residentId = ?", arguments: [try vault.seal(name, context: SealContext.fullName(id)), id])
             }
-            if let phone = row["phone"] as String?, case .string = (row["phone"] as DatabaseValue).storage {
+            if case .string(let phone) = (row["phone"] as DatabaseValue).storage {
                 try db.execute(sql: "UPDATE residentPersonal SET phone = ? WHERE residentId = ?", arguments: [try vault.seal(phone, context: SealContext.phone(id)), id])
             }
         }
