@@ -149,7 +149,7 @@ struct Dossiers: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-status", abstract: "Đổi trạng thái một hồ sơ; tình nguyện viên nhận được ở lần đồng bộ tới.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã hồ sơ.", valueName: "mã")) var id: String
-        @Argument(help: ArgumentHelp("received, submitted, needs-supplement, completed hoặc rejected.", valueName: "trạng-thái")) var status: DossierStatus
+        @Argument(help: ArgumentHelp("received, submitted, needs-supplement, completed, rejected hoặc withdrawn (người dân rút hồ sơ).", valueName: "trạng-thái")) var status: DossierStatus
         @Option(name: .customLong("portal-code"), help: ArgumentHelp("Mã hồ sơ trên Cổng dịch vụ công.", valueName: "mã")) var portalCode: String?
         @Option(help: ArgumentHelp("Lý do (bắt buộc với needs-supplement và rejected).", valueName: "lý-do")) var reason: String?
 
