@@ -8,9 +8,13 @@ run: build
 	.build/debug/sotay
 
 ## make test: install what is missing, build, and run every test.
+## The property tests run on their own, after the rest: they keep both cores busy for a while,
+## and beside them the end-to-end tests that time a real upload (a hub stopped mid-upload) could
+## not keep up with the link they measure.
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip SoTayPropertyTests
+	$(SWIFT) test --skip-build --filter SoTayPropertyTests
 
 build: deps
 	$(SWIFT) build --product sotay
