@@ -98,7 +98,9 @@ struct AttachmentTests {
         let hub = try HubProcess()
         defer { hub.cleanUp() }
         // Slow enough that the upload is still running when the hub stops.
-        let proxy = try FaultProxy(targetPort: hub.port, faults: .init(bytesPerSecond: 1_500_000))
+        // Slow enough (16 s for the file) that a busy test machine still finds the upload in the
+        // middle: at 1.5 MB/s, a runner whose threads were busy saw it finish before it looked.
+        let proxy = try FaultProxy(targetPort: hub.port, faults: .init(bytesPerSecond: 500_000))
         defer { try? proxy.syncShutdown() }
         let laptop = try Laptop(hub: hub, probeSeconds: 3600)
         defer { laptop.sotay.cleanUp() }
