@@ -39,9 +39,10 @@ enum JSONBody {
 
     /// Decodes `T`, turning every decoding failure into a 400 that names the field.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        // Foundation also reads UTF-16 and UTF-32 JSON; the hub keeps bodies as UTF-8 text and
-        // signs them, so anything else (a NUL byte, invalid UTF-8) is refused before decoding.
-        guard !data.contains(0), String(validating: data, as: UTF8.self) != nil,
+        // Foundation also reads UTF-16 and UTF-32 JSON, and skips a byte order mark; the hub keeps
+        // bodies as UTF-8 text and signs them, so anything else (a NUL byte, invalid UTF-8, a BOM,
+        // which RFC 8259 says not to send) is refused before decoding.
+        guard !data.contains(0), !data.starts(with: [0xEF, 0xBB, 0xBF]), String(validating: data, as: UTF8.self) != nil,
               (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
         else {
             throw Refusal(400, .invalidJSON, "The body is not valid JSON (UTF-8). Nothing was stored.")
