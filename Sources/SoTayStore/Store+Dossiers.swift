@@ -99,13 +99,8 @@ extension Store {
         var answers: Answers = [:]
         for row in try Row.fetchAll(db, sql: "SELECT stepId, value FROM dossierAnswer WHERE dossierId = ?", arguments: [dossier.id]) {
             let stepId: String = row["stepId"]
-            let value: DatabaseValue = row["value"]
-            let json: Data = switch value.storage {
-            case .blob(let sealed): try vault.open(sealed, context: SealContext.answer(dossier.id, stepId))
-            case .string(let text): Data(text.utf8)
-            default: throw StoreError.sealedValueDamaged
-            }
-            answers[stepId] = try JSONDecoder().decode(AnswerValue.self, from: json)
+            guard case .blob(let sealed) = (row["value"] as DatabaseValue).storage else { throw StoreError.sealedValueDamaged }
+            answers[stepId] = try JSONDecoder().decode(AnswerValue.self, from: try vault.open(sealed, context: SealContext.answer(dossier.id, stepId)))
         }
         for row in try DossierDocumentRecord.filter(Column("dossierId") == dossier.id).fetchAll(db) {
             answers[row.documentId] = row.have.map(AnswerValue.bool) ?? .skipped

@@ -183,11 +183,12 @@ extension Store {
 // MARK: - Sealed columns
 
 extension Store {
-    /// Opens a value of a personal column: sealed (BLOB), or left from before sealing (TEXT).
+    /// Opens a value of a personal column. Text written in clear by 0.9 is sealed in the same
+    /// transaction that sets the passphrase, so any value that is not a sealed BLOB here was put
+    /// there behind Sổ Tay's back: refused, never shown as if it were the resident's.
     static func openText(_ value: DatabaseValue, context: String, vault: Vault) throws -> String? {
         switch value.storage {
         case .null: return nil
-        case .string(let text): return text
         case .blob(let data): return try vault.openText(data, context: context)
         default: throw StoreError.sealedValueDamaged
         }

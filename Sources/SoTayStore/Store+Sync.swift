@@ -110,8 +110,7 @@ extension Store {
                 guard item.kind == .dossier, let sealed = item.payload else { return item }
                 guard let vault else { throw StoreError.locked }
                 var opened = item
-                // Written before sealing existed: plain JSON.
-                opened.payload = sealed.first == UInt8(ascii: "{") ? sealed : try vault.open(sealed, context: SealContext.payload(item.itemId, item.revision))
+                opened.payload = try vault.open(sealed, context: SealContext.payload(item.itemId, item.revision))
                 return opened
             }
         }

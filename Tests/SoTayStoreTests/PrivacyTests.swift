@@ -170,6 +170,9 @@ struct PrivacyTests {
                 """)
         }
         #expect(throws: StoreError.self) { try store.residentName(of: draft) }
+        // A name planted in clear is not taken for the resident's.
+        try store.write { db in try db.execute(sql: "UPDATE residentPersonal SET fullName = 'Kẻ Giả Mạo'") }
+        #expect(throws: StoreError.self) { try store.residentName(of: draft) }
         // One flipped bit in the middle of a photo.
         let sha = try #require(try store.attachments(of: draft.id).first?.attachment.sha256)
         let file = try store.blobFolder().fileURL(sha256: sha)

@@ -38,8 +38,7 @@ enum SealedFile {
     }
 
     static func randomPrefix() -> Data {
-        var generator = SystemRandomNumberGenerator()
-        return Data((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        Vault.randomBytes(8)
     }
 
     /// Seals the segments of a file as they are read, in order.

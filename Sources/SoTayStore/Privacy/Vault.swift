@@ -18,6 +18,12 @@ public struct Vault: Sendable {
         self.dataKey = dataKey
     }
 
+    /// Bytes from the system's CSPRNG: salts and nonce prefixes.
+    static func randomBytes(_ count: Int) -> Data {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
     /// Seals `plaintext`, bound to `context` (the table, column and row it belongs to): a sealed
     /// value copied into another row does not open there.
     func seal(_ plaintext: Data, context: String) throws -> Data {
@@ -71,8 +77,7 @@ public struct KeyDerivation: Sendable, Hashable {
     }
 
     public static func randomSalt() -> Data {
-        var generator = SystemRandomNumberGenerator()
-        return Data((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        Vault.randomBytes(16)
     }
 
     /// A new salt and a cost within `minimumLogN...maximumLogN`.
