@@ -15,7 +15,12 @@ final class BenchHub {
     let admin: HubStore
 
     init() throws {
-        process = try HubProcess()
+        guard FileManager.default.isExecutableFile(atPath: Sotay.hubBinary.path) else { throw BenchFailure.missing(Sotay.hubBinary) }
+        do {
+            process = try HubProcess()
+        } catch let failed as HubProcess.HubFailed {
+            throw BenchFailure(command: "sotay-hub serve", status: nil, output: failed.log, what: "did not start")
+        }
         admin = try HubStore.open(directory: process.data)
     }
 
@@ -49,20 +54,22 @@ final class BenchHub {
     }
 }
 
-/// The rows the hub writes for an accepted dossier (the dossier and its first revision), written
-/// straight into a hub database: the baseline of benchmark 3, and "already synced" for benchmark 2.
+/// The rows the hub writes for an accepted dossier (the dossier and its first revision, the
+/// resident's name and the body sealed with the hub's key), written straight into a hub
+/// database: the baseline of benchmark 3, and "already synced" for benchmark 2.
 enum HubRows {
-    static func insert(_ body: Data, upload: DossierUpload, volunteerID: Int64, db: Database) throws {
+    static func insert(_ body: Data, upload: DossierUpload, volunteerID: Int64, hub: HubStore, db: Database) throws {
         let now = Date()
         let name: String? = if case .text(let name) = upload.answers["resident_name"] { name } else { nil }
+        let sealed = try hub.sealedValues(residentName: name, body: String(decoding: body, as: UTF8.self), dossierID: upload.id, revision: upload.revision)
         try db.execute(sql: """
             INSERT INTO dossier (id, volunteerId, procedureId, village, commune, residentName, status, latestRevision, receivedAt, updatedAt)
             VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)
-            """, arguments: [upload.id, volunteerID, upload.procedureId, upload.village, upload.commune, name, upload.revision, now, now])
+            """, arguments: [upload.id, volunteerID, upload.procedureId, upload.village, upload.commune, sealed.residentName, upload.revision, now, now])
         try db.execute(sql: """
             INSERT INTO dossierRevision (dossierId, revision, kind, deviceId, contentSHA256, body, receivedAt, signature)
             VALUES (?, ?, 'original', 'direct', '', ?, ?, '')
-            """, arguments: [upload.id, upload.revision, String(decoding: body, as: UTF8.self), WireDate.string(now)])
+            """, arguments: [upload.id, upload.revision, sealed.body, WireDate.string(now)])
     }
 
     /// A connection to a hub database with the hub's own durability setting.

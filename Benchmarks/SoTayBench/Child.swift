@@ -18,19 +18,31 @@ struct Child {
         var output: String
     }
 
-    struct Failed: Error, CustomStringConvertible {
-        var description: String
-    }
-
     var executable: URL
     var arguments: [String]
     var environment: [String: String]
 
+    /// The command as a volunteer would type it, for failure lines.
+    var commandLine: String {
+        ([executable.lastPathComponent] + arguments.map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " ")
+    }
+
+    /// Runs to the end and requires a zero exit status; or, with `until`, requires that text.
+    func succeed(until marker: String? = nil) throws -> Outcome {
+        let outcome = try run(until: marker)
+        guard marker != nil || outcome.status == 0 else {
+            throw BenchFailure(command: commandLine, status: outcome.status, output: outcome.output)
+        }
+        return outcome
+    }
+
     /// Runs to the end with empty standard input; or, with `until`, until that text appears on
     /// standard output, then stops the child (SIGTERM) and reports the time it took to appear.
+    /// Standard error goes into `output` too: a failing command's message is what it said there.
     func run(until marker: String? = nil) throws -> Outcome {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw BenchFailure.missing(executable) }
         var output: [Int32] = [0, 0]
-        guard pipe(&output) == 0 else { throw Failed(description: "pipe: \(errno)") }
+        guard pipe(&output) == 0 else { throw BenchFailure("pipe: errno \(errno)") }
         let input = open("/dev/null", O_RDONLY)
         defer { close(input) }
         var actions = posix_spawn_file_actions_t()
@@ -38,10 +50,8 @@ struct Child {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, input, 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 2)
         posix_spawn_file_actions_addclose(&actions, output[0])
-        let errors = open("/dev/null", O_WRONLY)
-        defer { close(errors) }
-        posix_spawn_file_actions_adddup2(&actions, errors, 2)
 
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -55,7 +65,7 @@ struct Child {
         close(output[1])
         guard spawned == 0 else {
             close(output[0])
-            throw Failed(description: "could not start \(executable.lastPathComponent): \(spawned)")
+            throw BenchFailure("could not start \(executable.path): \(String(cString: strerror(spawned)))")
         }
         var seen = Data()
         var markedAt: UInt64?
@@ -74,10 +84,11 @@ struct Child {
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let end = markedAt ?? DispatchTime.now().uptimeNanoseconds
-        if marker != nil && markedAt == nil {
-            throw Failed(description: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) never printed “\(marker ?? "")”")
-        }
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        if let marker, markedAt == nil {
+            throw BenchFailure(command: commandLine, status: exitStatus, output: String(decoding: seen, as: UTF8.self),
+                               what: "exited with status \(exitStatus) without printing “\(marker)”")
+        }
         return Outcome(status: exitStatus, seconds: Double(end - start) / 1e9, maxRSSKilobytes: usage.ru_maxrss,
                        output: String(decoding: seen, as: UTF8.self))
     }

@@ -4,18 +4,40 @@ import SoTayCore
 import SoTayReports
 import SoTayStore
 
-/// One figure of the suite.
+/// One figure of the suite, or a benchmark that could not be measured (`failure` says why).
 struct BenchResult: Codable {
     var id: String
     var title: String
-    var value: Double
+    /// Absent when the figure failed.
+    var value: Double?
     var unit: String
     var target: String
     var detail: String
     var met: Bool
+    var failure: String?
 
-    var line: String {
-        String(format: "%@  %.2f %@  (%@; target %@) %@", id, value, unit, detail, target, met ? "✓" : "✗ MISSED")
+    init(id: String, title: String, value: Double, unit: String, target: String, detail: String, met: Bool) {
+        self.id = id
+        self.title = title
+        self.value = value
+        self.unit = unit
+        self.target = target
+        self.detail = detail
+        self.met = met
+    }
+
+    /// A figure (or a whole benchmark, by its id) that could not be measured.
+    static func failed(id: String, title: String, target: String = "", reason: String) -> BenchResult {
+        var result = BenchResult(id: id, title: title, value: 0, unit: "", target: target, detail: "", met: false)
+        result.value = nil
+        result.failure = reason
+        return result
+    }
+
+    /// The figure on one line; `judged` false (a smoke run) leaves out whether the target was met.
+    func line(judged: Bool) -> String {
+        if let failure { return "✗ \(id) FAILED: \(failure)" }
+        return String(format: "%@  %.2f %@  (%@; target %@)%@", id, value ?? 0, unit, detail, target, !judged ? "" : met ? " ✓" : " ✗ MISSED")
     }
 }
 
@@ -45,13 +67,14 @@ enum Timing {
 
 /// The `sqlite3` command-line shell (Debian package `sqlite3`).
 enum SQLiteShell {
-    struct Failed: Error, CustomStringConvertible {
-        var description: String
-    }
+    static let executable = URL(fileURLWithPath: "/usr/bin/sqlite3")
 
     static func run(database: String, script: URL) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw BenchFailure("\(executable.path) is missing: the report figures compare with the sqlite3 shell (`apt-get install sqlite3`; scripts/install-deps.sh installs it)")
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.executableURL = executable
         process.arguments = ["-readonly", database, ".read \(script.path)"]
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
@@ -59,7 +82,10 @@ enum SQLiteShell {
         try process.run()
         let problem = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failed(description: "sqlite3: " + String(decoding: problem, as: UTF8.self)) }
+        guard process.terminationStatus == 0 else {
+            throw BenchFailure(command: "sqlite3 -readonly \(database) .read \(script.lastPathComponent)", status: process.terminationStatus,
+                               output: String(decoding: problem, as: UTF8.self))
+        }
     }
 }
 
@@ -149,21 +175,80 @@ struct ActivityGenerator {
 
 /// bench/results.json and bench/RESULTS.md.
 enum BenchReport {
-    static func write(_ results: [BenchResult], to folder: URL) throws {
+    static func write(_ results: [BenchResult], to folder: URL, scale: Scale, checkout: Checkout) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let machine = Machine.describe()
         let date = ISO8601DateFormatter().string(from: Date())
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        struct File: Encodable { var date: String; var machine: String; var results: [BenchResult] }
-        try encoder.encode(File(date: date, machine: machine, results: results)).write(to: folder.appending(path: "results.json"))
-        var markdown = "# Benchmark results\n\n`make bench`, \(date), on \(machine).\n\n"
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        struct File: Encodable { var date: String; var checkout: Checkout; var machine: String; var smoke: Bool; var results: [BenchResult] }
+        try encoder.encode(File(date: date, checkout: checkout, machine: machine, smoke: scale.smoke, results: results))
+            .write(to: folder.appending(path: "results.json"))
+        let failed = results.filter { $0.failure != nil }.count
+        let met = results.filter(\.met).count
+        var markdown = "# Benchmark results\n\n"
+        markdown += "`\(scale.smoke ? "sotay-bench --smoke" : "make bench")` at \(checkout.text), \(date), on \(machine).\n\n"
+        if scale.smoke { markdown += "**A smoke run on tiny data: these figures check that the suite runs, they measure nothing.**\n\n" }
+        markdown += "\(results.count - failed) figures measured, \(met) met their target, \(results.count - failed - met) missed"
+        markdown += failed > 0 ? "; **\(failed) failed** (no figure, the reason in the last column).\n\n" : ".\n\n"
         markdown += "Each figure is a ratio against a baseline measured in the same run, a count, or (latency, memory) the limit the issue sets; the column on the right has the absolute times and the baselines.\n\n"
         markdown += "| figure | value | target | met | measured |\n|---|---|---|---|---|\n"
         for result in results {
-            markdown += "| \(result.title) | \(String(format: "%.2f", result.value)) \(result.unit) | \(result.target) | \(result.met ? "✓" : "✗") | \(result.detail) |\n"
+            if let failure = result.failure {
+                markdown += "| \(cell(result.title)) | — | \(cell(result.target)) | **failed** | \(cell(failure)) |\n"
+            } else {
+                markdown += "| \(cell(result.title)) | \(String(format: "%.2f", result.value ?? 0)) \(result.unit) | \(cell(result.target)) | \(result.met ? "✓" : "✗") | \(cell(result.detail)) |\n"
+            }
         }
         try markdown.write(to: folder.appending(path: "RESULTS.md"), atomically: true, encoding: .utf8)
+    }
+
+    /// Text inside a table cell: a pipe would end the cell.
+    private static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
+    }
+}
+
+/// The commit the suite measures: `git rev-parse HEAD` in the current folder (where `make bench`
+/// runs), and whether tracked files had changed since.
+struct Checkout: Encodable {
+    /// nil when the folder is not a git checkout (an unpacked archive) or git is missing.
+    var commit: String?
+    var uncommittedChanges: Bool
+
+    static func current() -> Checkout {
+        guard let head = git(["rev-parse", "HEAD"]), !head.isEmpty else { return Checkout(commit: nil, uncommittedChanges: false) }
+        let changed = git(["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+        return Checkout(commit: head, uncommittedChanges: changed)
+    }
+
+    /// `"commit": null` outside a git checkout, rather than no key at all.
+    func encode(to encoder: any Encoder) throws {
+        enum Keys: String, CodingKey { case commit, uncommittedChanges }
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(commit, forKey: .commit)
+        try container.encode(uncommittedChanges, forKey: .uncommittedChanges)
+    }
+
+    /// "commit `…`", for RESULTS.md.
+    var text: String {
+        guard let commit else { return "a folder that is not a git checkout (no commit to name)" }
+        return "commit `\(commit)`" + (uncommittedChanges ? " with uncommitted changes" : "")
+    }
+
+    /// Standard output of a git command, trimmed; nil when git is missing or fails.
+    private static func git(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -12,20 +12,15 @@ import SoTayWire
 enum SyncBench {
     // MARK: 1. Goodput on a bad link
 
-    /// The village link of the issue: 1 Mbit/s each way, 150 ms one-way delay (300 ms round
-    /// trip, and one more for each new connection's handshake), and the link dropping after
-    /// every 1 MB from the laptop, taking every open connection with it (a reset).
-    static let badLink = FaultProxy.Faults(bytesPerSecond: 125_000, latency: .milliseconds(150), resetOnCut: true,
-                                           cutLinkEveryUpstreamBytes: 1_000_000, handshakeRoundTrip: true)
-    static let dossiers = 20
-    static let photosPerDossier = 2
-    static let photoBytes = 300 * 1024
-
-    static func goodput(work: URL, pack: ContentPack) async throws -> [BenchResult] {
+    /// Over `Scale.badLink`, the village link of the issue, in a real run.
+    static func goodput(work: URL, pack: ContentPack, scale: Scale) async throws -> [BenchResult] {
+        let dossiers = scale.dossiers, photosPerDossier = scale.photosPerDossier, photoBytes = scale.photoBytes
+        let badLink = scale.link
         let hub = try BenchHub()
         defer { hub.stop() }
         let folder = work.appending(path: "goodput-laptop")
-        let store = try LaptopFiller.prepare(folder)
+        // Sealed first, then filled the way the volunteer fills it: drafts, photos, marked ready.
+        let store = try LaptopFiller.seal(try LaptopFiller.prepare(folder), logN: scale.logN)
         let photos = work.appending(path: "photos")
         var bodies: [Data] = []
         for index in 0..<dossiers {
@@ -66,7 +61,8 @@ enum SyncBench {
 
         let held = try hub.admin.dossiers().count
         guard ours.status == 0, held == dossiers else {
-            throw Child.Failed(description: "sotay sync through the bad link ended with status \(ours.status); the hub holds \(held) of \(dossiers) dossiers:\n\(ours.output.suffix(2000))")
+            throw BenchFailure(command: sync.commandLine, status: ours.status, output: ours.output,
+                               what: "through the bad link exited with status \(ours.status), the hub holding \(held) of \(dossiers) dossiers")
         }
         let goodput = Double(attachmentBytes) / (Double(badLink.bytesPerSecond ?? 1) * ours.seconds)
         let naiveText = skipNaive ? "naive uploader not run (SOTAY_BENCH_NAIVE=0)" : baseline.finished == bodies.count
@@ -74,7 +70,7 @@ enum SyncBench {
             : String(format: "naive multipart uploader never finished within 10× the limit time (%.0f s): %d of %d dossiers, %d restarts", baseline.seconds, baseline.finished, bodies.count, baseline.restarts)
         return [
             BenchResult(
-                id: "sync-goodput", title: "Sync goodput: 20 dossiers × 2 × 300 KB over 1 Mbit/s, 150 ms, cut every 1 MB",
+                id: "sync-goodput", title: "Sync goodput: \(dossiers) dossiers × \(photosPerDossier) × \(photoBytes / 1024) KB over \(linkText(badLink))",
                 value: goodput, unit: "of link rate", target: "≥ 0.90 (limit 1.0)",
                 detail: String(format: "ours %.0f s for %.1f MB (limit %.0f s), %d cuts, %d connections; %@", ours.seconds, Double(attachmentBytes) / 1e6,
                                limitSeconds, stats.cuts, stats.connections, naiveText),
@@ -86,55 +82,66 @@ enum SyncBench {
         ]
     }
 
+    /// "1 Mbit/s, 150 ms, cut every 1 MB", for the title.
+    static func linkText(_ link: FaultProxy.Faults) -> String {
+        let rate = Double(link.bytesPerSecond ?? 0) * 8 / 1e6
+        let cut = Double(link.cutLinkEveryUpstreamBytes ?? 0) / 1e6
+        let delay = link.latency.components.seconds * 1000 + link.latency.components.attoseconds / 1_000_000_000_000_000
+        return String(format: "%g Mbit/s, %lld ms, cut every %g MB", rate, delay, cut)
+    }
+
     // MARK: 2. Incremental sync
 
-    static func incremental(work: URL, pack: ContentPack) async throws -> [BenchResult] {
+    static func incremental(work: URL, pack: ContentPack, scale: Scale) async throws -> [BenchResult] {
         let hub = try BenchHub()
         defer { hub.stop() }
         let folder = work.appending(path: "incremental-laptop")
         let store = try LaptopFiller.prepare(folder)
-        let volunteer = try await hub.enrol(store, name: "Nguyễn Thị Lan")
         // Ten thousand dossiers already synced: sent on the laptop, held by the hub. Written
         // straight into both databases (syncing them one by one first would take a minute of
-        // fsyncs and measure the ingest, which benchmark 3 does).
+        // fsyncs and measure the ingest, which benchmark 3 does). Then one new, ready to send.
         let sent = try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 2)
-            .fill(folder, count: 10_000, state: .sent)
+            .fill(folder, count: scale.alreadySynced, state: .sent)
+        try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 3)
+            .fill(folder, count: 1, ready: true)
+        let sealed = try LaptopFiller.seal(store, logN: scale.logN)
+        let volunteer = try await hub.enrol(sealed, name: "Nguyễn Thị Lan")
         let decoder = WireProtocol.decoder()
         let uploads = try sent.map { try decoder.decode(DossierUpload.self, from: $0) }
         let volunteerID = volunteer.id ?? 0
+        let admin = hub.admin
         try await HubRows.queue(hub.admin.databaseURL.path).write { db in
-            for (body, upload) in zip(sent, uploads) { try HubRows.insert(body, upload: upload, volunteerID: volunteerID, db: db) }
+            for (body, upload) in zip(sent, uploads) { try HubRows.insert(body, upload: upload, volunteerID: volunteerID, hub: admin, db: db) }
         }
-        try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 3)
-            .fill(folder, count: 1, ready: true)
         let sync = Child(executable: Sotay.binary, arguments: ["sync"], environment: LaptopEnvironment.of(folder))
         let before = hub.requestsAnswered()
-        let again = try sync.run()
+        let again = try sync.succeed()
         let requests = hub.requestsAnswered() - before
-        guard again.status == 0, try hub.admin.dossiers().count == 10_001 else {
-            throw Child.Failed(description: "the incremental sync ended with status \(again.status): \(again.output.suffix(1000))")
+        let held = try hub.admin.dossiers().count
+        guard held == scale.alreadySynced + 1 else {
+            throw BenchFailure(command: sync.commandLine, status: again.status, output: again.output,
+                               what: "exited with status 0 but the hub holds \(held) dossiers, not \(scale.alreadySynced + 1)")
         }
-        // Nothing to send at all: the floor of a sync run (start-up, store, one change-feed request).
-        let idle = try Timing.samples(5) { _ = try sync.run() }
+        // Nothing to send at all: the floor of a sync run (start-up, unlocking, one change-feed request).
+        let idle = try Timing.samples(scale.idleRuns) { _ = try sync.succeed() }
+        let synced = Scale.count(scale.alreadySynced)
         return [
             BenchResult(
-                id: "incremental-requests", title: "Incremental sync: 10,000 dossiers synced, 1 new — requests",
+                id: "incremental-requests", title: "Incremental sync: \(synced) dossiers synced, 1 new — requests",
                 value: Double(requests), unit: "requests", target: "≤ 3", detail: "counted in the hub's access log",
                 met: requests <= 3),
             BenchResult(
-                id: "incremental-time", title: "Incremental sync: 10,000 dossiers synced, 1 new — wall time of `sotay sync`",
+                id: "incremental-time", title: "Incremental sync: \(synced) dossiers synced, 1 new — wall time of `sotay sync`, unlocking the store",
                 value: again.seconds * 1000, unit: "ms", target: "< 300 ms",
-                detail: String(format: "a sync with nothing to send: %.0f ms (median of 5)", Percentile.of(idle, 0.5) * 1000),
+                detail: String(format: "a sync with nothing to send: %.0f ms (median of %d); scrypt 2^%d", Percentile.of(idle, 0.5) * 1000, scale.idleRuns, scale.logN),
                 met: again.seconds < 0.3),
         ]
     }
 
     // MARK: 3. Hub ingest
 
-    static let clients = 50
-    static let dossiersPerClient = 20
-
-    static func ingest(work: URL, pack: ContentPack) async throws -> [BenchResult] {
+    static func ingest(work: URL, pack: ContentPack, scale: Scale) async throws -> [BenchResult] {
+        let clients = scale.clients, dossiersPerClient = scale.dossiersPerClient
         let hub = try BenchHub()
         defer { hub.stop() }
         var engines: [SyncEngine] = []
@@ -144,9 +151,11 @@ enum SyncBench {
             let store = try LaptopFiller.prepare(folder)
             try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: 100 + UInt64(client))
                 .fill(folder, count: dossiersPerClient, ready: true)
-            payloads += try store.outbox(kind: .dossier).compactMap(\.payload)
-            try await hub.enrol(store, name: "Tình nguyện viên \(client)")
-            engines.append(try SyncEngine.enrolled(store: store))
+            // The lowest scrypt cost: the hub is measured here, and each client unlocks once, before the clock starts.
+            let sealed = try LaptopFiller.seal(store, logN: KeyDerivation.minimumLogN)
+            payloads += try sealed.outbox(kind: .dossier).compactMap(\.payload)
+            try await hub.enrol(sealed, name: "Tình nguyện viên \(client)")
+            engines.append(try SyncEngine.enrolled(store: sealed))
         }
         let memoryBefore = hub.process.pid.flatMap(ProcMemory.peakKilobytes) ?? 0
 
@@ -175,7 +184,7 @@ enum SyncBench {
         let errors = problems + (total - held)
         return [
             BenchResult(
-                id: "hub-ingest", title: "Hub ingest: 50 clients × 20 dossiers at once",
+                id: "hub-ingest", title: "Hub ingest: \(clients) clients × \(dossiersPerClient) dossiers at once",
                 value: ratio, unit: "× direct GRDB", target: "≥ 0.5, zero errors",
                 detail: String(format: "%.0f dossiers/s over HTTP (%.2f s, %d errors); the same inserts with GRDB in one process %.0f dossiers/s",
                                rate, seconds, errors, direct),
@@ -190,7 +199,8 @@ enum SyncBench {
 
     /// The baseline of benchmark 3: the rows the hub writes for each dossier (the dossier and
     /// its revision), one transaction per dossier as the hub commits each request, on a fresh
-    /// hub database with the hub's own settings, with no HTTP, JSON, auth or signing in between.
+    /// hub database with the hub's own settings, sealed with its key as the hub seals them, with
+    /// no HTTP, JSON, auth or signing in between.
     static func directInserts(_ payloads: [Data], work: URL) throws -> Double {
         let store = try HubStore.open(directory: work.appending(path: "ingest-direct"))
         let volunteer = try store.addVolunteer(name: "Tình nguyện viên", village: "Thôn Đông", commune: "Xã An Bình")
@@ -199,7 +209,7 @@ enum SyncBench {
         let uploads = try payloads.map { try decoder.decode(DossierUpload.self, from: $0) }
         let start = DispatchTime.now().uptimeNanoseconds
         for (upload, body) in zip(uploads, payloads) {
-            try queue.write { db in try HubRows.insert(body, upload: upload, volunteerID: volunteer.id ?? 0, db: db) }
+            try queue.write { db in try HubRows.insert(body, upload: upload, volunteerID: volunteer.id ?? 0, hub: store, db: db) }
         }
         return Double(uploads.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
