@@ -10,11 +10,14 @@ run: build
 ## make test: install what is missing, build, and run every test.
 ## The property tests run on their own, after the rest: they keep both cores busy for a while,
 ## and beside them the end-to-end tests that time a real upload (a hub stopped mid-upload) could
-## not keep up with the link they measure.
+## not keep up with the link they measure. Last, a smoke run of the benchmark suite (every
+## figure on tiny data, on the debug binaries the build above made), so `make bench` cannot
+## break unnoticed.
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip SoTayPropertyTests
 	$(SWIFT) test --skip-build --filter SoTayPropertyTests
+	@.build/debug/sotay-bench --smoke || { echo "make test: the smoke run of the benchmark suite failed (the ✗ line above names the figure); rerun it with .build/debug/sotay-bench --smoke"; exit 1; }
 
 build: deps
 	$(SWIFT) build --product sotay
@@ -36,8 +39,9 @@ release: deps
 	$(SWIFT) build -c release --product sotay-hub
 
 ## make bench: the benchmark suite (release build); writes bench/results.json and bench/RESULTS.md.
+## One release build of the whole package: the suite runs sotay and sotay-hub beside it.
 bench: deps
-	$(SWIFT) build -c release --product sotay-bench
+	$(SWIFT) build -c release
 	.build/release/sotay-bench bench
 
 clean:
