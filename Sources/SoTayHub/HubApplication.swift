@@ -86,7 +86,13 @@ public func runHub(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws {
     // Uploads that expired while the hub was stopped go before it serves again.
-    let swept = try await store.sweepExpiredUploads()
+    try await store.checkWritable()
+    let swept: Int
+    do {
+        swept = try await store.sweepExpiredUploads()
+    } catch {
+        throw HubStore.translate(error, path: store.databaseURL.path)
+    }
     if swept > 0 { logger.info("expired uploads removed", metadata: ["count": "\(swept)"]) }
     let app = try buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -25,6 +25,8 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     /// The data key, or data sealed with it (`HubSealingError`).
     case sealing(HubSealingError)
     case blobNotFound(String)
+    /// The data folder's disk: full, read-only, not writable.
+    case storage(StorageFault)
 
     public func message(_ language: Language) -> String {
         switch self {
@@ -85,9 +87,28 @@ public enum HubError: Error, Sendable, LocalizedMessage {
             pick(language, vi: "Lỗi cơ sở dữ liệu (\(detail)). Dữ liệu đã lưu vẫn còn.", en: "Database error (\(detail)). Saved data is kept.")
         case .sealing(let error):
             error.message(language)
+        case .storage(let fault):
+            storageMessage(fault, language)
         case .blobNotFound(let sha256):
             pick(language, vi: "Máy chủ không có tệp đính kèm \(sha256.prefix(64)). Xem mã tệp bằng: sotay-hub dossiers show MÃ-HỒ-SƠ",
                  en: "The hub holds no attachment \(sha256.prefix(64)). See the file hashes with: sotay-hub dossiers show DOSSIER-ID")
+        }
+    }
+
+    private func storageMessage(_ fault: StorageFault, _ language: Language) -> String {
+        switch fault.kind {
+        case .full:
+            pick(language, vi: "Ổ đĩa đầy: không ghi được \(fault.path). Giải phóng chỗ trống trên ổ đĩa của thư mục dữ liệu rồi chạy lại; dữ liệu đã có vẫn còn.",
+                 en: "Disk full: cannot write \(fault.path). Free space on the data folder's disk, then start again; existing data is kept.")
+        case .readOnly:
+            pick(language, vi: "Thư mục dữ liệu chỉ đọc (ổ đĩa gắn chế độ read-only): không ghi được \(fault.path). Gắn lại ổ đĩa cho phép ghi, hoặc chọn thư mục khác bằng --data.",
+                 en: "The data folder is read-only (its disk is mounted read-only): cannot write \(fault.path). Remount it writable, or choose another folder with --data.")
+        case .permissionDenied:
+            pick(language, vi: "Không có quyền ghi \(fault.path). Cho người dùng chạy sotay-hub quyền ghi thư mục dữ liệu, hoặc chọn thư mục khác bằng --data.",
+                 en: "Permission denied writing \(fault.path). Give the user running sotay-hub write permission on the data folder, or choose another with --data.")
+        case .ioError:
+            pick(language, vi: "Lỗi đọc ghi ổ đĩa tại \(fault.path) (\(fault.detail)). Kiểm tra ổ đĩa; dữ liệu đã có vẫn còn.",
+                 en: "Disk input/output error at \(fault.path) (\(fault.detail)). Check the disk; existing data is kept.")
         }
     }
 }

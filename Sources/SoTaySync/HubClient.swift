@@ -19,10 +19,7 @@ public struct HubClient: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 3
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.session = URLSession(configuration: configuration)
+        self.session = NoRedirects.session(configuration)
     }
 
     public func health() async throws(SyncError) -> HealthReply {
@@ -74,6 +71,15 @@ public struct HubClient: Sendable {
         if let body {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            // A request with a body never rides on a reused connection. When a reused
+            // connection dies right after the head, libcurl silently sends the request again on
+            // a new one, but FoundationNetworking does not rewind the body: the head goes out
+            // with its Content-Length and no body, and the request hangs until the timeout
+            // (20 s; the hub logs HTTPParserError). On a fresh connection libcurl does not
+            // retry, the cut comes back at once, and the sync retries the whole request.
+            request.setValue("close", forHTTPHeaderField: "Connection")
+            // Nor wait for a "100 Continue" the hub does not send.
+            request.setValue("", forHTTPHeaderField: "Expect")
         }
         let data: Data
         let response: URLResponse
@@ -88,6 +94,9 @@ public struct HubClient: Sendable {
             throw .unreachable(host: address.host)
         }
         guard let http = response as? HTTPURLResponse else { throw .notTheHub(host: address.host, status: 0) }
+        if (300..<400).contains(http.statusCode) {
+            throw .redirected(host: address.host, to: http.value(forHTTPHeaderField: "Location").flatMap { URL(string: $0, relativeTo: url)?.host })
+        }
         guard http.value(forHTTPHeaderField: WireProtocol.header) == WireProtocol.version else {
             // Not the hub's own reply. A reverse proxy in front of a stopped hub answers 5xx:
             // try again later. A proxy's own size limit: the item will never fit, set it aside.
@@ -101,6 +110,7 @@ public struct HubClient: Sendable {
         let decoder = WireProtocol.decoder()
         guard (200..<300).contains(http.statusCode) else {
             let body = try? decoder.decode(ErrorBody.self, from: data)
+            if let storage = body.flatMap({ SyncError.storageFailure($0.error) }) { throw storage }
             switch http.statusCode {
             case 401: throw .unauthorized
             case 429: throw .rateLimited(retryAfter: http.value(forHTTPHeaderField: "Retry-After").flatMap(Int.init))

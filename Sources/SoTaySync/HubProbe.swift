@@ -80,6 +80,9 @@ public final class HubProbe: Sendable {
         let summary = try? store.syncSummary(announcements: 0)
         let stale = summary?.link?.lastSyncAt.map { Date().timeIntervalSince($0) > 15 * 60 } ?? true
         if (summary?.pending ?? 0) > 0 || stale {
+            // A `sotay sync` in another window (or a timer's) holds the folder: let it finish.
+            guard let lock = try? SyncLock.acquire(folder: store.directory) else { return schedule.next(reachable: true) }
+            defer { withExtendedLifetime(lock) {} }
             state.mutate { $0.syncing = true }
             do {
                 let report = try await engine.run()

@@ -13,22 +13,41 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
     case timedOut(host: String)
     case untrustedCertificate(host: String)
     case notTheHub(host: String, status: Int)
+    /// The reply was a redirect (the protocol has none): a network that wants a login first.
+    /// It was not followed, so the token went nowhere else.
+    case redirected(host: String, to: String?)
     case unauthorized
     case refused(status: Int, body: ErrorBody)
     case rateLimited(retryAfter: Int?)
     case hubFailed(status: Int)
+    /// The hub's own disk failed it (`storage_full`, `storage_unwritable`): nothing was stored,
+    /// and trying again in a moment will not help; the commune's IT person must act.
+    case hubStorage(full: Bool)
     case badReceipt(dossier: String)
     /// The hub does not hold these blobs a dossier names (upload them, then resend).
     case missingBlobs([String])
     /// A blob file of an attachment is gone or unreadable on this laptop.
     case attachmentUnreadable(sha256: String)
     case store(StoreError)
+    /// Another `sotay sync` (another window, the home menu, a timer) is syncing this data folder.
+    case syncInProgress(pid: Int32?)
+    /// The lock file of the data folder cannot be made (the folder is not writable).
+    case syncLockUnavailable(path: String)
 
     /// Worth trying again in a moment (the link may come back); the others need a person.
     public var isTransient: Bool {
         switch self {
         case .unreachable, .timedOut, .rateLimited, .hubFailed: true
         default: false
+        }
+    }
+
+    /// The hub's error body says its disk failed it.
+    static func storageFailure(_ code: ErrorCode) -> SyncError? {
+        switch code {
+        case .storageFull: .hubStorage(full: true)
+        case .storageUnwritable: .hubStorage(full: false)
+        default: nil
         }
     }
 
@@ -63,6 +82,10 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
         case .notTheHub(let host, _):
             return pick(language, vi: "Câu trả lời từ \(host) không phải của máy chủ Sổ Tay: mạng này có thể cần đăng nhập trước (trang đăng nhập Wi-Fi). Mở trình duyệt, đăng nhập mạng, rồi chạy lại `sotay sync`. Chưa có gì bị coi là đã gửi.",
                         en: "The reply from \(host) did not come from a Sổ Tay hub: this network may need a login first (a Wi-Fi login page). Open a browser, log in to the network, then run `sotay sync` again. Nothing was taken as sent.")
+        case .redirected(let host, let target):
+            let elsewhere = target.map { pick(language, vi: " sang \($0)", en: " to \($0)") } ?? ""
+            return pick(language, vi: "Mạng này cần đăng nhập trước: \(host) chuyển hướng\(elsewhere) thay vì trả lời như máy chủ Sổ Tay. Sổ Tay không đi theo và không gửi mã truy cập đi đâu khác. Mở trình duyệt, đăng nhập mạng (Wi-Fi), rồi chạy lại `sotay sync`. Hồ sơ vẫn được lưu trên máy.",
+                        en: "This network needs a login first: \(host) redirected\(elsewhere) instead of answering as a Sổ Tay hub. Sổ Tay did not follow it and sent its token nowhere else. Open a browser, log in to the network (Wi-Fi), then run `sotay sync` again. Everything is still saved on this laptop.")
         case .unauthorized:
             return pick(language, vi: "Máy chủ xã không nhận mã truy cập của máy này (máy đã bị thu hồi?). Xin cán bộ xã mã ghi danh mới rồi chạy: sotay enroll ĐỊA-CHỈ MÃ. Hồ sơ vẫn được lưu trên máy.",
                         en: "The commune hub does not accept this laptop's token (was it revoked?). Ask the commune for a new enrolment code and run: sotay enroll ADDRESS CODE. Everything is still saved on this laptop.")
@@ -72,6 +95,10 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
             return pick(language, vi: "Máy chủ xã đang yêu cầu chờ (quá nhiều lần thử). Đợi vài phút rồi thử lại.", en: "The commune hub asks to wait (too many attempts). Wait a few minutes and try again.")
         case .hubFailed(let status):
             return pick(language, vi: "Máy chủ xã gặp lỗi (\(status)).", en: "The commune hub had an error (\(status)).") + kept
+        case .hubStorage(let full):
+            let cause = full ? pick(language, vi: "đầy ổ đĩa", en: "its disk is full") : pick(language, vi: "không ghi được ổ đĩa", en: "it cannot write to its disk")
+            return pick(language, vi: "Máy chủ xã đang lỗi (\(cause)), chưa nhận được gì. Báo cán bộ kỹ thuật xã để sửa máy chủ.",
+                        en: "The commune hub has a problem (\(cause)) and took nothing. Tell the commune's IT person so they can fix the hub.") + kept
         case .badReceipt(let dossier):
             return pick(language, vi: "Biên nhận cho hồ sơ \(dossier.prefix(8)) không mang chữ ký của máy chủ đã ghi danh. Hồ sơ chưa được coi là đã gửi; báo cán bộ kỹ thuật xã, có thể cần ghi danh lại.",
                         en: "The receipt for dossier \(dossier.prefix(8)) is not signed by the enrolled hub. The dossier is not taken as sent; tell the commune's IT person, the laptop may need to enrol again.")
@@ -83,6 +110,13 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
                         en: "Cannot read attachment \(sha256.prefix(8)) on this laptop (deleted or damaged). Attach that photo again, then mark the dossier ready again.")
         case .store(let error):
             return error.message(language)
+        case .syncInProgress(let pid):
+            let holder = pid.map { pick(language, vi: " (tiến trình \($0))", en: " (process \($0))") } ?? ""
+            return pick(language, vi: "Đang đồng bộ ở cửa sổ khác\(holder); hai lần đồng bộ cùng lúc sẽ gửi mọi thứ hai lần. Đợi lần kia xong, hoặc chạy `sotay sync --wait` để tự chờ.",
+                        en: "A sync is already running in another window\(holder); two at once would send everything twice. Wait for it to finish, or run `sotay sync --wait` to wait for it.")
+        case .syncLockUnavailable(let path):
+            return pick(language, vi: "Không tạo được tệp khóa \(path): thư mục dữ liệu không ghi được. Kiểm tra quyền ghi thư mục dữ liệu.",
+                        en: "Cannot create the lock file \(path): the data folder is not writable. Check write permission on the data folder.")
         }
     }
 }

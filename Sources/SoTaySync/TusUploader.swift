@@ -25,10 +25,7 @@ public struct TusUploader: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = 24 * 3600
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.session = URLSession(configuration: configuration)
+        self.session = NoRedirects.session(configuration)
     }
 
     /// A file to upload, with the hash the server checks it against.
@@ -182,16 +179,16 @@ public struct TusUploader: Sendable {
         request.setValue(String(blob.size), forHTTPHeaderField: "Upload-Length")
         request.setValue(Self.metadata(["sha256": blob.sha256, "filename": blob.name]), forHTTPHeaderField: "Upload-Metadata")
         request.httpBody = Data()
-        let (http, _) = try await send(request)
+        let (http, body) = try await send(request)
         guard http.statusCode == 201, let location = http.value(forHTTPHeaderField: "Location"),
               let url = URL(string: location, relativeTo: endpoint)?.absoluteURL
-        else { throw Self.failure(http) }
+        else { throw Self.failure(http, body) }
         return url
     }
 
     func head(_ url: URL) async throws(TusFailure) -> Int64 {
-        let (http, _) = try await send(makeRequest(url, method: "HEAD"))
-        guard http.statusCode == 200 || http.statusCode == 204 else { throw Self.failure(http) }
+        let (http, body) = try await send(makeRequest(url, method: "HEAD"))
+        guard http.statusCode == 200 || http.statusCode == 204 else { throw Self.failure(http, body) }
         guard let offset = http.value(forHTTPHeaderField: "Upload-Offset").flatMap({ Int64($0) }), offset >= 0 else {
             throw .final(.notTheHub(host: url.host ?? "", status: http.statusCode))
         }
@@ -203,8 +200,8 @@ public struct TusUploader: Sendable {
         request.setValue("application/offset+octet-stream", forHTTPHeaderField: "Content-Type")
         request.setValue(String(offset), forHTTPHeaderField: "Upload-Offset")
         request.httpBody = bytes
-        let (http, _) = try await send(request)
-        guard http.statusCode == 204 || http.statusCode == 200 else { throw Self.failure(http) }
+        let (http, body) = try await send(request)
+        guard http.statusCode == 204 || http.statusCode == 200 else { throw Self.failure(http, body) }
         guard let next = http.value(forHTTPHeaderField: "Upload-Offset").flatMap({ Int64($0) }), next >= offset else {
             throw .final(.notTheHub(host: url.host ?? "", status: http.statusCode))
         }
@@ -232,6 +229,9 @@ public struct TusUploader: Sendable {
         do {
             let (data, response) = try await session.data(for: request)
             guard let http = response as? HTTPURLResponse else { throw TusFailure.final(.notTheHub(host: host, status: 0)) }
+            if (300..<400).contains(http.statusCode) {
+                throw TusFailure.final(.redirected(host: host, to: http.value(forHTTPHeaderField: "Location").flatMap { URL(string: $0, relativeTo: request.url)?.host }))
+            }
             // Every tus reply carries the version; a Wi-Fi login page does not.
             guard http.value(forHTTPHeaderField: "Tus-Resumable") == WireProtocol.tusVersion else {
                 if http.statusCode >= 500 { throw TusFailure.transient(.hubFailed(status: http.statusCode)) }
@@ -250,8 +250,11 @@ public struct TusUploader: Sendable {
         }
     }
 
-    private static func failure(_ http: HTTPURLResponse) -> TusFailure {
-        switch http.statusCode {
+    private static func failure(_ http: HTTPURLResponse, _ body: Data) -> TusFailure {
+        if let code = (try? WireProtocol.decoder().decode(ErrorBody.self, from: body))?.error, let storage = SyncError.storageFailure(code) {
+            return .final(storage)
+        }
+        return switch http.statusCode {
         case 401: .final(.unauthorized)
         case 404, 410: .gone
         case 409: .mismatch

@@ -54,12 +54,16 @@ public enum ErrorCode: String, Codable, Sendable, Hashable, CaseIterable {
     case unsupportedChecksum = "unsupported_checksum"
     /// Another request is writing this upload right now; ask again in a moment.
     case uploadBusy = "upload_busy"
+    /// 507: the hub's disk is full. Nothing was stored; the laptop keeps everything and tries later.
+    case storageFull = "storage_full"
+    /// 503: the hub cannot write its data folder (read-only, permission denied, I/O error).
+    case storageUnwritable = "storage_unwritable"
 
     /// Whether resending the same request later can succeed (the client keeps it in the outbox)
     /// or never will (the client parks it with the reason).
     public var isPermanent: Bool {
         switch self {
-        case .rateLimited, .internalError, .missingBlobs, .offsetMismatch, .checksumMismatch, .uploadExpired, .uploadBusy: false
+        case .rateLimited, .internalError, .missingBlobs, .offsetMismatch, .checksumMismatch, .uploadExpired, .uploadBusy, .storageFull, .storageUnwritable: false
         default: true
         }
     }

@@ -33,7 +33,7 @@ struct HubRoutes {
 
     func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
         let recorder = RouteRecorder()
-        router.add(middleware: ProtocolMiddleware())
+        router.add(middleware: ProtocolMiddleware(databasePath: store.databaseURL.path))
         router.add(middleware: NoBodyMiddleware())
         let open = router.group("v1")
         recorder.on(open, .get, "health", health)

@@ -8,6 +8,8 @@ import SoTayWire
 /// error body, and stamps the protocol and security headers on every response.
 struct ProtocolMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
+    /// Where a database error happened, for the log (a file error names its own path).
+    let databasePath: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -19,8 +21,16 @@ struct ProtocolMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = JSONResponse.refusal(Self.refusal(for: error.status))
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(describing: type(of: error)))", "path": "\(request.uri.path)"])
-            response = JSONResponse.refusal(Refusal(500, .internalError, "The hub could not handle the request. Nothing was stored; try again later."))
+            if let fault = StorageFault.classify(error, path: databasePath) {
+                // Said in words, for whoever reads the log: what is wrong with which path.
+                context.logger.error("storage failed", metadata: [
+                    "cause": "\(fault.kind.rawValue)", "file": "\(fault.path)", "detail": "\(fault.detail)", "path": "\(request.uri.path)",
+                ])
+                response = JSONResponse.refusal(fault.refusal)
+            } else {
+                context.logger.error("request failed", metadata: ["error": "\(String(describing: type(of: error)))", "path": "\(request.uri.path)"])
+                response = JSONResponse.refusal(Refusal(500, .internalError, "The hub could not handle the request. Nothing was stored; try again later."))
+            }
         }
         Self.stamp(&response.headers)
         if request.uri.path.hasPrefix("/v1/uploads") {

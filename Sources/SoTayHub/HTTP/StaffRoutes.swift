@@ -192,6 +192,10 @@ struct StaffRoutes {
             return Refusal.invalid([.init(field: "reason", problem: "is required for this status")])
         case .invalidText(let field):
             return Refusal.invalid([.init(field: field, problem: "must be 1–200 characters")])
+        case .storage(let fault):
+            return fault.refusal
+        case .diskFull:
+            return StorageFault(kind: .full, path: "", detail: "disk full").refusal
         case .busy:
             return Refusal(503, .internalError, "The hub's database is busy. Try again in a moment.", retryAfter: 2)
         default:

@@ -172,18 +172,21 @@ struct TusRoutes {
                     overflow = true
                     break
                 }
-                try file.append(bytes)
+                do { try file.append(bytes) } catch { throw StorageFault(error, path: store.partURL(id).path) }
                 hasher?.update(bytes)
                 written += Int64(bytes.count)
                 unflushed += bytes.count
                 if unflushed >= Self.flushEvery && checksum == nil {
-                    try file.synchronize()
+                    do { try file.synchronize() } catch { throw StorageFault(error, path: store.partURL(id).path) }
                     upload = try await store.recordOffset(id, offset: written, lifetime: lifetime)
                     unflushed = 0
                 }
             }
         } catch let error as Refusal {
             throw error
+        } catch let fault as StorageFault {
+            // The disk, not the connection: nothing past the recorded offset counts.
+            throw fault
         } catch {
             // The connection dropped in the middle of the body.
             dropped = true
@@ -198,7 +201,7 @@ struct TusRoutes {
                 throw Refusal(460, .checksumMismatch, "The chunk did not match its Upload-Checksum; it was discarded. Send it again from offset \(offset).")
             }
         }
-        try file.synchronize()
+        do { try file.synchronize() } catch { throw StorageFault(error, path: store.partURL(id).path) }
         upload = try await store.recordOffset(id, offset: written, lifetime: lifetime)
         if dropped {
             context.logger.info("upload interrupted", metadata: ["upload": "\(id)", "offset": "\(written)"])

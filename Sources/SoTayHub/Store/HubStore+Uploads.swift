@@ -18,7 +18,12 @@ extension HubStore {
         blobsFolder.appending(path: String(sha256.prefix(2))).appending(path: sha256)
     }
 
-    /// Starts an upload: an empty part file, then its row.
+    /// Starts an upload: its row, then an empty part file.
+    ///
+    /// In that order, because the sweep run on every new upload deletes part files that have no
+    /// row: a part file made before its row could be swept in between, and the upload would
+    /// answer HEAD 200 and every PATCH 410. A row whose file never came (the hub stopped in
+    /// between) answers PATCH 410, and the client starts a new upload.
     func createUpload(length: Int64, sha256: String, device: HubDevice, lifetime: TimeInterval, now: Date = Date()) async throws -> HubUpload {
         let upload = HubUpload(id: Secrets.newUploadID(), deviceId: device.id, volunteerId: device.volunteerId, length: length, offset: 0,
                                sha256: sha256, createdAt: now, updatedAt: now, expiresAt: now.addingTimeInterval(lifetime), completedAt: nil, failedAt: nil)
@@ -26,12 +31,16 @@ extension HubStore {
         do {
             try fileManager.createDirectory(at: uploadsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw HubError.cannotCreateFolder(path: uploadsFolder.path)
-        }
-        guard fileManager.createFile(atPath: partURL(upload.id).path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw HubError.diskFull
+            throw StorageFault(error, path: uploadsFolder.path)
         }
         try await writer.write { db in try upload.insert(db) }
+        do {
+            try Data().write(to: partURL(upload.id), options: .withoutOverwriting)
+            try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partURL(upload.id).path)
+        } catch {
+            _ = try? await writer.write { db in try HubUpload.deleteOne(db, key: upload.id) }
+            throw StorageFault(error, path: partURL(upload.id).path)
+        }
         return upload
     }
 
@@ -65,6 +74,7 @@ extension HubStore {
             // Sealed into blobs/ and the plaintext part file removed (see HubStore+Sealing).
             try sealBlob(from: partURL(upload.id), sha256: upload.sha256)
         } catch {
+            if let fault = StorageFault.classify(error, path: blobsFolder.path) { throw fault }
             throw HubError.cannotCreateFolder(path: blobsFolder.path)
         }
         return try await writer.write { db in
@@ -110,6 +120,9 @@ extension HubStore {
         return hashes.filter { !held.contains($0) }
     }
 
+    /// How old a part file without a row must be before the sweep deletes it.
+    static let orphanGrace: TimeInterval = 10 * 60
+
     /// Removes uploads past their expiry, rows and part files. Returns how many went.
     @discardableResult
     public func sweepExpiredUploads(now: Date = Date()) async throws -> Int {
@@ -121,11 +134,17 @@ extension HubStore {
         for upload in expired {
             try? FileManager.default.removeItem(at: partURL(upload.id))
         }
-        // A part file with no row (the hub stopped between the two) goes too.
-        let known = Set(try await writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM upload") })
+        // A part file with no row (left by an older hub that made the file first) goes too.
+        // The folder is listed before the rows are read: a row is written before its file, so
+        // every file listed whose upload lives has its row in what is read next. The grace
+        // period is a second guard, for a file made by anything else at that moment.
         let files = (try? FileManager.default.contentsOfDirectory(atPath: uploadsFolder.path)) ?? []
+        let known = Set(try await writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM upload") })
         for file in files where file.hasSuffix(".part") && !known.contains(String(file.dropLast(".part".count))) {
-            try? FileManager.default.removeItem(at: uploadsFolder.appending(path: file))
+            let url = uploadsFolder.appending(path: file)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? nil
+            guard let modified, now.timeIntervalSince(modified) > Self.orphanGrace else { continue }
+            try? FileManager.default.removeItem(at: url)
         }
         return expired.count
     }
@@ -146,9 +165,22 @@ struct UploadFile {
     /// Opens the part file at `offset`: anything past it (bytes written before a crash but never
     /// recorded) is cut off, so the file always matches the recorded offset.
     init(url: URL, offset: Int64) throws {
-        guard let handle = try? FileHandle(forUpdating: url) else { throw Refusal(410, .uploadExpired, "This upload's data is gone. Start a new upload.") }
-        try handle.truncate(atOffset: UInt64(offset))
-        try handle.seekToEnd()
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forUpdating: url)
+        } catch {
+            if let fault = StorageFault.classify(error, path: url.path), fault.kind != .permissionDenied || FileManager.default.fileExists(atPath: url.path) {
+                throw fault
+            }
+            throw Refusal(410, .uploadExpired, "This upload's data is gone. Start a new upload.")
+        }
+        do {
+            try handle.truncate(atOffset: UInt64(offset))
+            try handle.seekToEnd()
+        } catch {
+            try? handle.close()
+            throw StorageFault(error, path: url.path)
+        }
         self.handle = handle
     }
 

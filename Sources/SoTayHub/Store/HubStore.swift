@@ -51,15 +51,44 @@ public struct HubStore: Sendable {
         }
     }
 
+    /// Fails with the reason in words when the data folder cannot be written: `serve` checks
+    /// this before it listens, so a read-only or full disk is one clear line at start, not an
+    /// error on the first upload.
+    public func checkWritable() async throws(HubError) {
+        let probe = directory.appending(path: ".write-check-\(UUID().uuidString)")
+        do {
+            try Data("ok".utf8).write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            try? FileManager.default.removeItem(at: probe)
+            throw .storage(StorageFault(error, path: directory.path))
+        }
+        do {
+            // A write transaction that changes nothing still needs the database writable.
+            try await writer.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "DELETE FROM upload WHERE 0")
+                    return .commit
+                }
+            }
+        } catch {
+            throw Self.translate(error, path: databaseURL.path)
+        }
+    }
+
     static func translate(_ error: any Error, path: String) -> HubError {
         if let error = error as? HubError { return error }
+        if let fault = error as? StorageFault { return .storage(fault) }
         if let error = error as? HubSealingError { return .sealing(error) }
         guard let error = error as? DatabaseError else { return .unexpected(String(describing: type(of: error))) }
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
-        case .SQLITE_FULL: return .diskFull
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY: return .cannotOpen(path: path)
+        case .SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR: return .storage(StorageFault(error, path: path))
+        case .SQLITE_CANTOPEN, .SQLITE_PERM:
+            // SQLite does not say why; the folder does (mounted read-only, full, not ours).
+            guard let kind = StorageFault.probe(path) else { return .cannotOpen(path: path) }
+            return .storage(StorageFault(kind: kind, path: path, detail: "SQLite \(error.extendedResultCode.rawValue)"))
         default: return .unexpected("SQLite \(error.resultCode.rawValue)")
         }
     }

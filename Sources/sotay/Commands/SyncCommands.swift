@@ -68,6 +68,17 @@ struct SyncCommand: AsyncParsableCommand {
         let store = try global.openStore(unlock: .optional)
         let address = try hub.map { text throws(SyncError) in try HubAddress(text, allowInsecure: allowInsecure) }
         let display = SyncDisplay(render: render)
+        // One sync at a time per data folder; `--wait` waits for the other one too.
+        let lock: SyncLock
+        if wait {
+            lock = try await SyncLock.acquire(folder: store.directory, until: .now + (Self.duration(timeout) ?? .seconds(600))) { pid in
+                let holder = pid.map { " \($0)" } ?? ""
+                Output.line(render.t("Đang đồng bộ ở cửa sổ khác (tiến trình\(holder)); chờ lần đó xong…", "A sync is running in another window (process\(holder)); waiting for it to finish…"))
+            }
+        } else {
+            lock = try SyncLock.acquire(folder: store.directory)
+        }
+        defer { withExtendedLifetime(lock) {} }
         if retryParked {
             let count = try store.unpark()
             if count > 0 { Output.line(render.t("Đưa \(count) mục bị từ chối trở lại hàng chờ gửi.", "Put \(count) refused item(s) back in line.")) }
