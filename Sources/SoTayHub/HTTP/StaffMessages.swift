@@ -108,6 +108,9 @@ public struct AuditRecord: Codable, Sendable, Hashable {
     public var dossierId: String?
     public var blobSHA256: String?
     public var clientAddress: String?
+    /// The volunteer's number, for enrolment codes and devices.
+    public var volunteerId: String?
+    public var deviceId: String?
 
     public init(_ entry: HubAuditEntry) {
         id = entry.id ?? 0
@@ -119,6 +122,8 @@ public struct AuditRecord: Codable, Sendable, Hashable {
         dossierId = entry.dossierId
         blobSHA256 = entry.blobSHA256
         clientAddress = entry.clientAddress
+        volunteerId = entry.volunteerId.map(String.init)
+        deviceId = entry.deviceId
     }
 }
 

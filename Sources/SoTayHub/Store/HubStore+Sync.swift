@@ -7,7 +7,8 @@ extension HubStore {
     /// Exchanges a one-time code for a device; the caller made the device id and the token
     /// and passes the token's hash. The code's hash is compared in constant time with each
     /// live code's (a handful: a code lives a day), never looked up by it.
-    func enroll(code: String, deviceName: String, deviceID: String, tokenHash: String, now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
+    func enroll(code: String, deviceName: String, deviceID: String, tokenHash: String, clientAddress: String? = nil,
+                now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
         let codeHash = Array(Secrets.hash(Secrets.normalizedCode(code)).utf8)
         return try await writer.write { db in
             var match: EnrollCodeRecord?
@@ -24,6 +25,10 @@ extension HubStore {
             record.usedAt = now
             record.deviceId = device.id
             try record.update(db)
+            // In the same transaction: no device is enrolled without its audit row.
+            var entry = HubAuditEntry(id: nil, at: now, actorRole: .device, actorId: device.id, actorName: deviceName, action: .deviceEnrolled,
+                                      dossierId: nil, blobSHA256: nil, clientAddress: clientAddress, volunteerId: volunteer.id, deviceId: device.id)
+            try entry.insert(db)
             return (device, volunteer)
         }
     }

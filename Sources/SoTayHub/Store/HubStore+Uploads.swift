@@ -19,7 +19,8 @@ extension HubStore {
     }
 
     /// Starts an upload: an empty part file, then its row.
-    func createUpload(length: Int64, sha256: String, device: HubDevice, lifetime: TimeInterval, now: Date = Date()) async throws -> HubUpload {
+    func createUpload(length: Int64, sha256: String, device: HubDevice, lifetime: TimeInterval, quota: UploadQuota = .init(),
+                      now: Date = Date()) async throws -> HubUpload {
         let upload = HubUpload(id: Secrets.newUploadID(), deviceId: device.id, volunteerId: device.volunteerId, length: length, offset: 0,
                                sha256: sha256, createdAt: now, updatedAt: now, expiresAt: now.addingTimeInterval(lifetime), completedAt: nil, failedAt: nil)
         let fileManager = FileManager.default
@@ -31,7 +32,15 @@ extension HubStore {
         guard fileManager.createFile(atPath: partURL(upload.id).path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw HubError.diskFull
         }
-        try await writer.write { db in try upload.insert(db) }
+        do {
+            try await writer.write { db in
+                try quota.check(db, deviceID: device.id, adding: length, now: now)
+                try upload.insert(db)
+            }
+        } catch {
+            try? fileManager.removeItem(at: partURL(upload.id))
+            throw error
+        }
         return upload
     }
 
