@@ -272,6 +272,40 @@ struct HubHardeningTests {
         #expect(text.contains("cấp mã ghi danh") && text.contains("ghi danh một máy") && text.contains("tình nguyện viên số 1"), "\(text)")
     }
 
+    static func put(_ hub: HubProcess, token: String, _ dossier: [String: Any]) throws -> Int? {
+        let body = HostileInputTests.json(dossier)
+        let id = dossier["id"] as? String ?? ""
+        return try RawHTTP(port: hub.port).exchange(Data("PUT /v1/dossiers/\(id) HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n".utf8),
+                                                    body: body)?.status
+    }
+
+    @Test("A revision sent by another device than the one that sent the dossier's first is marked for the officer")
+    func otherDeviceMarked() throws {
+        let hub = try HubProcess()
+        defer { hub.cleanUp() }
+        let laptop = try Self.enrol(hub, name: "Nguyễn Văn An")
+        // A second code for the same volunteer (number 1), and a device enrolled with it.
+        let issued = try hub.admin(["enroll-code", "1"])
+        let code = try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1)
+        let body = HostileInputTests.json(["code": String(code), "deviceName": "Máy khác"])
+        let reply = try #require(try RawHTTP(port: hub.port).exchange(
+            Data("POST /v1/enroll HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n".utf8), body: body))
+        let other = try #require(try JSONSerialization.jsonObject(with: reply.body) as? [String: Any])["token"] as? String ?? ""
+
+        let id = UUID().uuidString.lowercased()
+        var dossier = HostileInputTests.dossier(id: id)
+        #expect(try Self.put(hub, token: laptop, dossier) == 201)
+        dossier["revision"] = 2
+        dossier["village"] = "Thôn Tây"
+        #expect(try Self.put(hub, token: other, dossier) == 201)
+
+        let shown = try #require(try hub.adminJSON(["dossiers", "show", id, "--json"]) as? [String: Any])
+        let revisions = try #require(shown["revisions"] as? [[String: Any]])
+        #expect(revisions.map { $0["otherDevice"] as? Bool } == [false, true], "\(revisions)")
+        let text = try hub.admin(["dossiers", "show", id]).stdout
+        #expect(text.contains("⚠ gửi từ máy") && text.components(separatedBy: "⚠").count == 2, "\(text)")
+    }
+
     @Test("A hub-signing.key readable by others is refused like the data key, by serve and by admin commands, with the chmod to run")
     func signingKeyExposed() throws {
         let hub = try HubProcess()

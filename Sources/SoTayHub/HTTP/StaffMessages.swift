@@ -34,6 +34,11 @@ public struct DossierDetail: Codable, Sendable, Hashable {
         public var contentSHA256: String
         /// The revision as the laptop sent it; absent if it cannot be read as a dossier.
         public var content: DossierUpload?
+        /// The device that sent it.
+        public var deviceId: String?
+        /// Sent by another device than the one that sent the first revision: the officer checks
+        /// it (a device enrolled later for the same volunteer can write into their dossiers).
+        public var otherDevice: Bool?
     }
 
     public var dossier: DossierSummary

@@ -51,10 +51,13 @@ struct StaffRoutes {
             let dossier = try store.dossier(id)
             try store.appendAudit(actor, .dossierShow, dossierIDs: [dossier.id])
             let decoder = WireProtocol.decoder()
-            let revisions = try store.revisions(of: dossier.id).map { revision in
+            let stored = try store.revisions(of: dossier.id)
+            let creator = stored.first?.deviceId
+            let revisions = stored.map { revision in
                 DossierDetail.Revision(revision: revision.revision, kind: revision.kind, receivedAt: revision.receivedAt,
                                        contentSHA256: revision.contentSHA256,
-                                       content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)))
+                                       content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)),
+                                       deviceId: revision.deviceId, otherDevice: revision.deviceId != creator)
             }
             let detail = DossierDetail(dossier: try store.dossierSummary(dossier), residentName: dossier.residentName, revisions: revisions,
                                        attachments: revisions.last?.content?.attachments ?? [])
