@@ -306,6 +306,31 @@ struct HubHardeningTests {
         #expect(text.contains("⚠ gửi từ máy") && text.components(separatedBy: "⚠").count == 2, "\(text)")
     }
 
+    @Test("The volunteer's laptop hears at its next sync that a new device was enrolled for them; the new device itself does not")
+    func newDeviceNotice() throws {
+        let hub = try HubProcess()
+        defer { hub.cleanUp() }
+        let laptop = try Laptop(hub: hub)
+        defer { laptop.sotay.cleanUp() }
+        #expect(try laptop.sotay.run(["sync"]).status == 0)
+        #expect(!(try laptop.sotay.run(["status"]).stdout.contains("Một máy mới")))
+
+        let issued = try hub.admin(["enroll-code", "1"])
+        let code = try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1)
+        let body = HostileInputTests.json(["code": String(code), "deviceName": "Máy lạ"])
+        let reply = try #require(try RawHTTP(port: hub.port).exchange(
+            Data("POST /v1/enroll HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n".utf8), body: body))
+        let other = try #require(try JSONSerialization.jsonObject(with: reply.body) as? [String: Any])["token"] as? String ?? ""
+
+        let synced = try laptop.sotay.run(["sync"])
+        #expect(synced.status == 0, "\(synced.stderr)")
+        let status = try laptop.sotay.run(["status"]).stdout
+        #expect(status.contains("Một máy mới đã được ghi danh cho bạn lúc") && status.contains("Máy lạ"), "\(status)")
+        let feed = try #require(try RawHTTP(port: hub.port).exchange(Data("GET /v1/changes?since=0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer \(other)\r\n".utf8)))
+        let page = try WireProtocol.decoder().decode(ChangesPage.self, from: feed.body)
+        #expect(page.changes.allSatisfy { !($0.message ?? "").contains("Máy lạ") }, "the new device is not told about itself: \(page.changes)")
+    }
+
     @Test("A hub-signing.key readable by others is refused like the data key, by serve and by admin commands, with the chmod to run")
     func signingKeyExposed() throws {
         let hub = try HubProcess()

@@ -13,6 +13,10 @@ extension HubMigrations {
                 -- For whom (the volunteer's number) and which device, where the entry concerns one.
                 ALTER TABLE auditEntry ADD COLUMN volunteerId INTEGER;
                 ALTER TABLE auditEntry ADD COLUMN deviceId TEXT;
+
+                -- A message in the change feed about one device ("a new device was enrolled for
+                -- you"): every other device of the volunteer gets it, that device does not.
+                ALTER TABLE change ADD COLUMN aboutDevice TEXT;
                 """)
         }
     }
