@@ -23,10 +23,15 @@ public struct HubConfiguration: Sendable {
     public var maxBlobBytes: Int64
     /// How long an unfinished upload is kept after its last step forward.
     public var uploadLifetime: TimeInterval
+    /// Header, body and idle timeouts, and open connections per address.
+    public var connectionLimits: ConnectionLimits
+    /// Unfinished uploads per device.
+    public var uploadQuota: UploadQuota
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil,
                 enrollFailuresAllowed: Int = 10, authFailuresAllowed: Int = 30, maxBlobBytes: Int64 = WireProtocol.maxBlobSize,
-                uploadLifetime: TimeInterval = 72 * 3600) {
+                uploadLifetime: TimeInterval = 72 * 3600, connectionLimits: ConnectionLimits = .init(),
+                uploadQuota: UploadQuota = .init()) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
@@ -36,7 +41,19 @@ public struct HubConfiguration: Sendable {
         self.authFailuresAllowed = authFailuresAllowed
         self.maxBlobBytes = min(maxBlobBytes, WireProtocol.maxBlobSize)
         self.uploadLifetime = uploadLifetime
+        self.connectionLimits = connectionLimits
+        self.uploadQuota = uploadQuota
     }
+}
+
+/// What built-in TLS offers: TLS 1.3 (all its suites are forward secret and AEAD) and, for
+/// older clients, TLS 1.2 with ECDHE key exchange and AEAD ciphers only. TLS 1.0 and 1.1, RSA
+/// key exchange and CBC suites are refused.
+public enum HubTLS {
+    public static let tls12CipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
 }
 
 /// The hub's router and the list of routes it answers.
@@ -47,7 +64,7 @@ public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Ro
                            enrollLimiter: RateLimiter(limit: configuration.enrollFailuresAllowed, window: 15 * 60),
                            authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60),
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
-                                          lifetime: configuration.uploadLifetime),
+                                          lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
                            staff: StaffRoutes(store: store))
     let specs = routes.register(on: router)
     return (router, specs)
@@ -60,21 +77,29 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let (router, _) = buildRouter(store: store, configuration: configuration)
     let server: HTTPServerBuilder
+    let limits = configuration.connectionLimits
+    let counter = ConnectionCounter()
+    let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter, logger: logger)]))
     if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            server = try .tls(.http1(), tlsConfiguration: tls)
+            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            tls.minimumTLSVersion = .tlsv12
+            tls.cipherSuites = HubTLS.tls12CipherSuites
+            server = try .tls(http1, tlsConfiguration: tls)
         } catch {
             throw HubError.tlsUnreadable(certificate: certificate, key: key)
         }
     } else {
-        server = .http1()
+        server = http1
     }
     return Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        // A longer queue of connections waiting to be accepted than the default 256: under a flood
+        // of connections the kernel drops what does not fit, and a client that did nothing wrong
+        // waits a second to try again.
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, backlog: 1024),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -10,6 +10,7 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     case diskFull
     case busy
     case keyUnreadable(path: String)
+    case signingKeyExposed(path: String, mode: String)
     case volunteerNotFound(String)
     case ambiguousVolunteer(String)
     case deviceNotFound(String)
@@ -49,6 +50,9 @@ public enum HubError: Error, Sendable, LocalizedMessage {
         case .keyUnreadable(let path):
             pick(language, vi: "Không đọc được khóa ký của máy chủ \(path). Khôi phục tệp này từ bản sao lưu; không tạo khóa mới, vì biên nhận cũ sẽ không kiểm tra được.",
                  en: "Cannot read the hub's signing key \(path). Restore it from a backup; do not make a new one, or old receipts cannot be checked.")
+        case .signingKeyExposed(let path, let mode):
+            pick(language, vi: "Tệp khóa ký của máy chủ \(path) đang cho người khác đọc được (quyền \(mode)); ai chép được nó có thể ký biên nhận giả. Chạy: chmod 600 \(path) (và xem ai đã có thể chép nó), rồi chạy lại.",
+                 en: "The hub's signing key file \(path) is readable by others (mode \(mode)); whoever copied it can sign false receipts. Run: chmod 600 \(path) (and consider who may have copied it), then start again.")
         case .volunteerNotFound(let key):
             pick(language, vi: "Không có tình nguyện viên \"\(key)\". Xem danh sách: sotay-hub volunteers list",
                  en: "There is no volunteer \"\(key)\". See the list: sotay-hub volunteers list")

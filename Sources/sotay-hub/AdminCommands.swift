@@ -62,6 +62,7 @@ struct EnrollCode: ParsableCommand {
     func run() throws {
         let store = try options.openStore()
         let volunteer = try store.volunteer(volunteer)
+        try store.appendAudit(options.localActor, .enrollCodeIssued, dossierIDs: [], volunteerID: volunteer.id)
         let (code, expiresAt) = try store.makeEnrollCode(for: volunteer)
         print(options.t("Mã ghi danh cho \(volunteer.name): \(code)", "Enrolment code for \(volunteer.name): \(code)"))
         print(options.t("Dùng một lần, hết hạn lúc \(vietnamTime(expiresAt)). Mã chỉ in ra lần này.",

@@ -96,6 +96,8 @@ struct Dossiers: ParsableCommand {
             var receivedAt: String
             var contentSHA256: String
             var content: DossierUpload?
+            /// Sent by another device than the first revision's.
+            var otherDevice: Bool
         }
 
         func run() throws {
@@ -103,9 +105,12 @@ struct Dossiers: ParsableCommand {
             let dossier = try store.dossier(id)
             try store.appendAudit(options.localActor, .dossierShow, dossierIDs: [dossier.id])
             let decoder = WireProtocol.decoder()
-            let revisions = try store.revisions(of: dossier.id).map { revision in
+            let stored = try store.revisions(of: dossier.id)
+            let creator = stored.first?.deviceId
+            let revisions = stored.map { revision in
                 Revision(revision: revision.revision, kind: revision.kind, deviceId: revision.deviceId, receivedAt: revision.receivedAt,
-                         contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)))
+                         contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)),
+                         otherDevice: revision.deviceId != creator)
             }
             let item = try Item(dossier, store: store)
             let folder = export.map { URL(fileURLWithPath: $0) }
@@ -126,7 +131,9 @@ struct Dossiers: ParsableCommand {
                   + (item.portalCode.map { options.t(" · mã hồ sơ trên cổng: \($0)", " · portal code: \($0)") } ?? ""))
             for revision in revisions {
                 let kind = revision.kind == .original ? options.t("bản đầu", "original") : options.t("bổ sung", "supplement")
-                print("  " + options.t("Lần gửi", "Revision") + " \(revision.revision) (\(kind)) · " + options.t("nhận", "received") + " \(WireDate.date(revision.receivedAt).map(vietnamTime) ?? revision.receivedAt) · sha256 \(revision.contentSHA256.prefix(12))")
+                print("  " + options.t("Lần gửi", "Revision") + " \(revision.revision) (\(kind)) · " + options.t("nhận", "received") + " \(WireDate.date(revision.receivedAt).map(vietnamTime) ?? revision.receivedAt) · sha256 \(revision.contentSHA256.prefix(12))"
+                  + (revision.otherDevice ? options.t(" · ⚠ gửi từ máy \(revision.deviceId), không phải máy đã tạo hồ sơ: kiểm tra lại",
+                                                      " · ⚠ sent from device \(revision.deviceId), not the one that created the dossier: check it") : ""))
             }
             if let latest = revisions.last?.content {
                 print("  " + options.t("Câu trả lời (lần gửi mới nhất):", "Answers (latest revision):"))

@@ -20,7 +20,30 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (mặc định), notice, warning, error.", valueName: "mức"))
     var logLevel = "info"
 
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Giây tối đa để một kết nối gửi xong phần đầu yêu cầu (mặc định 10).", valueName: "giây"))
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Giây tối đa phần thân yêu cầu được đứng yên (mặc định 30).", valueName: "giây"))
+    var bodyTimeout = 30.0
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Giây một kết nối được để không giữa hai yêu cầu (mặc định 60).", valueName: "giây"))
+    var idleTimeout = 60.0
+
+    @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Số kết nối mở cùng lúc tối đa từ một địa chỉ (mặc định 64).", valueName: "số"))
+    var maxConnectionsPerAddress = 64
+
+    var connectionLimits: ConnectionLimits {
+        ConnectionLimits(headerTimeout: .milliseconds(Int64(headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(bodyTimeout * 1000)),
+                         idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), perAddress: maxConnectionsPerAddress)
+    }
+
     func validate() throws {
+        for (flag, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] where !(0.1...86_400).contains(value) {
+            throw ValidationError(options.t("\(flag) phải từ 0,1 đến 86400 giây.", "\(flag) must be 0.1 to 86400 seconds."))
+        }
+        guard (1...100_000).contains(maxConnectionsPerAddress) else {
+            throw ValidationError(options.t("--max-connections-per-address phải từ 1 đến 100000.", "--max-connections-per-address must be 1 to 100000."))
+        }
         guard Self.parse(listen) != nil else { throw ValidationError(options.t("--listen phải có dạng HOST:CỔNG, ví dụ 0.0.0.0:8080", "--listen must be HOST:PORT, e.g. 0.0.0.0:8080")) }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError(options.t("Cần cả --tls-cert và --tls-key.", "Give both --tls-cert and --tls-key.")) }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError(options.t("--log-level không hợp lệ.", "Invalid --log-level.")) }
@@ -42,7 +65,8 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "sotay-hub")
         let store = try options.openStore()
         guard let (host, port) = Self.parse(listen) else { throw ExitCode.validationFailure }
-        let configuration = HubConfiguration(dataDirectory: options.dataDirectory, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey)
+        let configuration = HubConfiguration(dataDirectory: options.dataDirectory, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey,
+                                              connectionLimits: connectionLimits)
         let scheme = tlsCert == nil ? "http" : "https"
         let data = options.dataDirectory.path
         let language = options.language

@@ -124,7 +124,9 @@ struct Audit: ParsableCommand {
         if json { return try printJSON(entries.map(AuditRecord.init)) }
         guard !entries.isEmpty else { return print(options.t("Nhật ký truy cập trống.", "The audit log is empty.")) }
         for entry in entries {
-            let subject = [entry.dossierId.map { options.t("hồ sơ ", "dossier ") + $0.prefix(8) },
+            let subject = [entry.volunteerId.map { options.t("tình nguyện viên số \($0)", "volunteer \($0)") },
+                           entry.deviceId.map { options.t("máy ", "device ") + $0.prefix(12) },
+                           entry.dossierId.map { options.t("hồ sơ ", "dossier ") + $0.prefix(8) },
                            entry.blobSHA256.map { options.t("tệp ", "file ") + $0.prefix(12) }].compactMap { $0 }.joined(separator: " · ")
             print("  \(vietnamTime(entry.at))  \(Self.role(entry.actorRole, options)) \(entry.actorName) (\(entry.actorId)) · "
                   + "\(Self.action(entry.action, options))" + (subject.isEmpty ? "" : " · \(subject)")
@@ -147,6 +149,8 @@ struct Audit: ParsableCommand {
         case .dossierShow: options.t("xem hồ sơ", "opened the dossier")
         case .attachmentDownload: options.t("tải tệp đính kèm", "downloaded an attachment")
         case .statusChange: options.t("đổi trạng thái", "changed the status")
+        case .enrollCodeIssued: options.t("cấp mã ghi danh", "issued an enrolment code")
+        case .deviceEnrolled: options.t("ghi danh một máy", "enrolled a device")
         }
     }
 }

@@ -174,6 +174,20 @@ struct PrivacyEndToEndTests {
             #expect(result.stderr.contains("lừa đảo") && result.stderr.contains("điện thoại của mình"), "\(note): \(result.stderr)")
             #expect(!result.stderr.contains(note), "the refused note was echoed: \(note)")
         }
+        // Disguised: other digits, separators, invisible characters, spelled-out or full-width letters, short forms.
+        for note in ["１２３４５６", "12345６", "٤٨٢٩١٣", "𝟒𝟖𝟐𝟗𝟏𝟑", "482-913", "482.913", "48 29 13", "482\u{00A0}913", "48\u{200B}29\u{200B}13",
+                     "O T P là 4829", "m.ậ.t k.h.ẩ.u: hoa", "ＯＴＰ của bà", "mã pin 1234", "mk: hoa123", "pass: abc"] {
+            let result = try sotay.run(["log", "guidance", "--procedure", "thu-nghiem", "--outcome", "vneid", "--notes", note])
+            #expect(result.status == 1 && result.stderr.contains("lừa đảo"), "\(String(reflecting: note)) was kept: \(result.stderr)")
+        }
+        #expect(try sotay.run(["log", "visit", "--village", "Thôn OTP 482913"]).status == 1)
+        // A scam warning may say what it warned about, but never carry a code.
+        #expect(try sotay.run(["log", "scam-warning", "--notes", "Dặn bà không đọc mã OTP, mật khẩu VNeID cho ai"]).status == 0)
+        #expect(try sotay.run(["log", "scam-warning", "--topic", "Cuộc gọi giả công an xin mã OTP"]).status == 0)
+        #expect(try sotay.run(["log", "scam-warning", "--notes", "mã OTP 482 913"]).status == 1)
+        #expect(try sotay.run(["log", "scam-warning", "--topic", "４８２９１３"]).status == 1)
+        #expect(try sotay.run(["log", "training", "--topic", "Bảo vệ mật khẩu VNeID", "--participants", "12"]).status == 0)
+        #expect(try sotay.run(["log", "training", "--topic", "OTP: 482913", "--participants", "12"]).status == 1)
         let cccdNote = try sotay.run(["log", "visit", "--notes", "CCCD 001 326 012 345"])
         #expect(cccdNote.status == 1 && cccdNote.stderr.contains("số căn cước"))
         #expect(try sotay.run(["log", "visit", "--notes", "Hướng dẫn cài VNeID, lệ phí 150000 đồng"]).status == 0)

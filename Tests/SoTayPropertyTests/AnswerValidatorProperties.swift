@@ -261,6 +261,87 @@ struct CredentialGuardProperties {
         }
     }
 
+    /// One digit as some keyboard, font or copy-paste writes it: ASCII, full-width, Arabic-Indic,
+    /// Persian, Devanagari, Bengali, mathematical bold or double-struck.
+    static func disguised(digit: Character, _ rng: inout some RandomNumberGenerator) -> String {
+        let value = UInt32(digit.asciiValue ?? 48) - 48
+        let zero: UInt32 = Fuzz.pick([0x30, 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x1D7CE, 0x1D7D8], &rng)
+        return Unicode.Scalar(zero + value).map { String(Character($0)) } ?? String(digit)
+    }
+
+    /// What can stand between the digits or letters of a disguised code or word: nothing, a
+    /// dash, a dot, spaces of all kinds (NBSP, thin, ideographic) and invisible format characters.
+    static func separator(_ rng: inout some RandomNumberGenerator) -> String {
+        Fuzz.pick(["", "", "-", ".", " ", "  ", "\u{00A0}", "\u{2009}", "\u{3000}", "\u{200B}", "\u{200C}", "\u{2060}", "\u{FEFF}", "\u{00AD}", "–", "_", " - "], &rng)
+    }
+
+    /// A 6-digit code disguised: digits of other scripts, mixed with ASCII, split by separators.
+    static let disguisedCodes = Generator<String, Shrink.None<String>>.from { rng in
+        let code = Fuzz.digits(6, &rng)
+        var typed = ""
+        for (index, digit) in code.enumerated() {
+            if index > 0 && Fuzz.chance(0.4, &rng) { typed += separator(&rng) }
+            typed += disguised(digit: digit, &rng)
+        }
+        return Fuzz.pick(["", " ", "\u{200B}"], &rng) + typed + Fuzz.pick(["", " ", "\n"], &rng)
+    }
+
+    /// A word naming a credential, disguised: full-width letters, letters spelled out with
+    /// separators between them, short forms with a colon.
+    static let disguisedNames = Generator<String, Shrink.None<String>>.from { rng in
+        let phrase = Fuzz.pick(["OTP", "otp", "mật khẩu", "mã pin", "mã xác thực", "password", "mk:", "pass:", "MK :", "Pass="], &rng)
+        let spellOut = Fuzz.chance(0.5, &rng) && !phrase.contains(":") && !phrase.contains("=")
+        let letterSeparator = Fuzz.pick([" ", ".", "-", "\u{200B}", "\u{00A0}", "\u{2009}"], &rng)
+        let words = phrase.split(separator: " ").map { word -> String in
+            let letters = word.map { letter -> String in
+                // Full-width forms exist for ASCII letters only; NFKC folds them back.
+                if let ascii = letter.asciiValue, letter.isLetter, Fuzz.chance(0.4, &rng), let wide = Unicode.Scalar(UInt32(ascii) + 0xFEE0) {
+                    return String(Character(wide))
+                }
+                return String(letter)
+            }
+            return spellOut ? letters.joined(separator: letterSeparator) : letters.joined()
+        }
+        let typed = words.joined(separator: Fuzz.pick([" ", "\u{00A0}", "  "], &rng))
+        let before = Fuzz.chance(0.5, &rng) ? Fuzz.vietnamese(&rng, words: 1...3) + Fuzz.pick([" ", ": ", ", "], &rng) : ""
+        let after = Fuzz.chance(0.5, &rng) ? " " + Fuzz.pick([Fuzz.digits(6, &rng), Fuzz.vietnamese(&rng, words: 1...3)], &rng) : ""
+        return before + typed + after
+    }
+
+    @Test("a code in other digits, mixed or split by separators and invisible characters is still a code")
+    func disguisedCodesRefused() async {
+        let parser = AnswerParser(today: CalendarDate(year: 2026, month: 6, day: 15) ?? .today())
+        let step = Step(id: "ghi_chu", kind: .question(Question(type: .text, required: false)), text: LocalizedText(vi: "Ghi chú"))
+        await propertyCheck(count: 2000, input: Self.disguisedCodes) { typed in
+            #expect(parser.parse(.text(typed), for: step) == .failure(.looksLikeCredential), "\(String(reflecting: typed))")
+            // Warning text may name an OTP, never carry one.
+            #expect(CredentialGuard.looksLikeCredential(typed, allowNaming: true), "\(String(reflecting: typed))")
+            #expect(CredentialGuard.looksLikeCredential("Cảnh báo mã OTP " + typed, allowNaming: true), "\(String(reflecting: typed))")
+        }
+    }
+
+    @Test("a credential's name in full-width letters, spelled out letter by letter or shortened is still refused")
+    func disguisedNamesRefused() async {
+        let parser = AnswerParser(today: CalendarDate(year: 2026, month: 6, day: 15) ?? .today())
+        let step = Step(id: "ghi_chu", kind: .question(Question(type: .text, required: false, maxLength: 4000)), text: LocalizedText(vi: "Ghi chú"))
+        await propertyCheck(count: 2000, input: Self.disguisedNames) { typed in
+            #expect(parser.parse(.text(typed), for: step) == .failure(.looksLikeCredential), "\(String(reflecting: typed))")
+        }
+    }
+
+    @Test("a scam warning may name the OTP and the password, but digits beside them stay refused")
+    func warningsMayNameCredentials() async {
+        let warnings = Generator<String, Shrink.None<String>>.from { rng in
+            let phrase = Fuzz.pick(["mã OTP", "OTP", "mật khẩu VNeID", "mã xác thực"], &rng)
+            return Fuzz.pick(["Cảnh báo: không đọc ", "Không đưa ", "Dặn người dân giữ kín "], &rng) + phrase + Fuzz.pick(["", " cho người lạ", " qua điện thoại"], &rng)
+        }
+        await propertyCheck(count: 500, input: warnings) { text in
+            #expect(!CredentialGuard.looksLikeCredential(text, allowNaming: true), "\(String(reflecting: text))")
+            #expect(CredentialGuard.looksLikeCredential(text), "\(String(reflecting: text))")
+            #expect(CredentialGuard.looksLikeCredential(text + " 48 21 93", allowNaming: true))
+        }
+    }
+
     @Test("other numbers and ordinary notes are kept: the guard refuses credentials, not digits")
     func ordinaryTextKept() async {
         let parser = AnswerParser(today: CalendarDate(year: 2026, month: 6, day: 15) ?? .today())

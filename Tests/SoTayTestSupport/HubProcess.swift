@@ -7,9 +7,12 @@ public final class HubProcess: @unchecked Sendable {
     public let logFile: URL
     public private(set) var port: Int
     private var process: Process?
+    /// More `serve` options (timeouts, limits), given at every start.
+    public let serveArguments: [String]
 
     /// Starts a hub on a port of its own (see `LoopbackPorts`).
-    public init(data: URL? = nil) throws {
+    public init(data: URL? = nil, serveArguments: [String] = []) throws {
+        self.serveArguments = serveArguments
         self.data = data ?? FileManager.default.temporaryDirectory.appending(path: "sotay-hub-e2e-\(UUID().uuidString)")
         logFile = self.data.deletingLastPathComponent().appending(path: self.data.lastPathComponent + ".log")
         port = LoopbackPorts.reserve()
@@ -26,7 +29,7 @@ public final class HubProcess: @unchecked Sendable {
     public func start(timeout: TimeInterval = 30) throws {
         let process = Process()
         process.executableURL = Sotay.hubBinary
-        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:\(port)"] + serveArguments
         process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": data.path]
         let stdout = Pipe()
         process.standardOutput = stdout

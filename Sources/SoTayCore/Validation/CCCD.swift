@@ -55,37 +55,3 @@ public enum PhoneNumber {
         }
     }
 }
-
-/// Catches a VNeID password or OTP typed where it must never be kept.
-public enum CredentialGuard {
-    private static let phrases = ["mat khau", "otp", "ma xac thuc", "password", "ma xac nhan", "passcode"]
-
-    /// Whether free text looks like a credential: a lone 6-digit code, or words that name one.
-    public static func looksLikeCredential(_ text: String) -> Bool {
-        let compact = text.filter { $0 != " " }
-        if compact.count == 6 && compact.allSatisfy(\.isASCIIDigit) { return true }
-        let folded = " " + VietnameseFolding.fold(text).map { $0.isLetter || $0.isNumber ? $0 : " " } + " "
-        return phrases.contains { folded.contains(" \($0) ") }
-    }
-
-    /// Whether free text carries an identity or phone number: a run of 9 or more digits, with or
-    /// without spaces, dots or dashes between them (CCCD 12, old CMND 9, phone 10). The activity
-    /// log is not the place for them: it holds counts, and it goes to the hub unsealed.
-    public static func containsPersonalNumber(_ text: String) -> Bool {
-        var run = 0
-        var gap = false
-        for character in text {
-            if character.isASCIIDigit {
-                run += 1
-                gap = false
-                if run >= 9 { return true }
-            } else if (character == " " || character == "." || character == "-") && run > 0 && !gap {
-                gap = true
-            } else {
-                run = 0
-                gap = false
-            }
-        }
-        return false
-    }
-}

@@ -56,22 +56,33 @@ struct HubRoutes {
     }
 
     @Sendable func enroll(_ request: Request, context: HubRequestContext) async throws -> Response {
-        if let wait = await enrollLimiter.retryAfter(context.clientAddress) {
+        // The attempt is counted before anything is checked, so concurrent guesses cannot all
+        // pass the check before any of them is counted. Only a wrong code keeps its count.
+        if let wait = await enrollLimiter.attempt(context.clientAddress) {
             throw Refusal(429, .rateLimited, "Too many enrolment attempts from this address. Wait and try again.", retryAfter: wait)
         }
-        let body = try JSONBody.decode(EnrollRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
-        guard Identifiers.isName(body.deviceName) else { throw Refusal.invalid([.init(field: "deviceName", problem: "must be 1–200 characters")]) }
+        let body: EnrollRequest
+        do {
+            body = try JSONBody.decode(EnrollRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
+            guard Identifiers.isName(body.deviceName) else { throw Refusal.invalid([.init(field: "deviceName", problem: "must be 1–200 characters")]) }
+        } catch {
+            await enrollLimiter.refund(context.clientAddress)
+            throw error
+        }
         let deviceID = Secrets.newDeviceID()
         let token = BearerToken.make(id: deviceID)
         do {
             let (device, volunteer) = try await store.enroll(code: body.code, deviceName: body.deviceName, deviceID: deviceID,
-                                                             tokenHash: Secrets.hash(token))
+                                                             tokenHash: Secrets.hash(token), clientAddress: context.clientAddress)
+            await enrollLimiter.refund(context.clientAddress)
             context.logger.info("device enrolled", metadata: ["device": "\(device.id)", "volunteer": "\(volunteer.id ?? 0)"])
             return try JSONResponse.make(EnrollReply(deviceId: device.id, token: token, volunteer: volunteer.info, hubKey: store.signingKey.publicKey),
                                          status: .created)
         } catch let refusal as Refusal {
-            await enrollLimiter.recordFailure(context.clientAddress)
-            throw refusal
+            throw refusal  // a wrong, used or expired code: the attempt stays counted
+        } catch {
+            await enrollLimiter.refund(context.clientAddress)
+            throw error
         }
     }
 

@@ -47,6 +47,9 @@ enum JSONBody {
         else {
             throw Refusal(400, .invalidJSON, "The body is not valid JSON (UTF-8). Nothing was stored.")
         }
+        if let key = DuplicateKeys.first(in: data) {
+            throw Refusal(400, .invalidJSON, "The body has the key \"\(key.prefix(40))\" twice in one object; send each key once. Nothing was stored.")
+        }
         do {
             return try WireProtocol.decoder().decode(type, from: data)
         } catch let error as DecodingError {

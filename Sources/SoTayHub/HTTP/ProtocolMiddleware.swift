@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 import SoTayWire
 
 /// Wraps every route, the unknown ones included: turns refusals and errors into the protocol's
@@ -18,6 +19,11 @@ struct ProtocolMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let refusal as Refusal {
             response = JSONResponse.refusal(refusal)
+        } catch is HTTPParserError {
+            // A body the HTTP parser cannot read (`Transfer-Encoding: xchunked`, a chunk size past
+            // 64 bits): the client's mistake, not the hub's. The connection cannot go on after it.
+            response = JSONResponse.refusal(Refusal(400, .invalidJSON, "The request body is not valid HTTP/1.1 (chunked encoding or length). Nothing was stored."))
+            response.headers[.connection] = "close"
         } catch let error as any HTTPResponseError {
             response = JSONResponse.refusal(Self.refusal(for: error.status))
         } catch {

@@ -34,6 +34,11 @@ public struct DossierDetail: Codable, Sendable, Hashable {
         public var contentSHA256: String
         /// The revision as the laptop sent it; absent if it cannot be read as a dossier.
         public var content: DossierUpload?
+        /// The device that sent it.
+        public var deviceId: String?
+        /// Sent by another device than the one that sent the first revision: the officer checks
+        /// it (a device enrolled later for the same volunteer can write into their dossiers).
+        public var otherDevice: Bool?
     }
 
     public var dossier: DossierSummary
@@ -108,6 +113,9 @@ public struct AuditRecord: Codable, Sendable, Hashable {
     public var dossierId: String?
     public var blobSHA256: String?
     public var clientAddress: String?
+    /// The volunteer's number, for enrolment codes and devices.
+    public var volunteerId: String?
+    public var deviceId: String?
 
     public init(_ entry: HubAuditEntry) {
         id = entry.id ?? 0
@@ -119,6 +127,8 @@ public struct AuditRecord: Codable, Sendable, Hashable {
         dossierId = entry.dossierId
         blobSHA256 = entry.blobSHA256
         clientAddress = entry.clientAddress
+        volunteerId = entry.volunteerId.map(String.init)
+        deviceId = entry.deviceId
     }
 }
 

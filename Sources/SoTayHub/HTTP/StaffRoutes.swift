@@ -51,10 +51,13 @@ struct StaffRoutes {
             let dossier = try store.dossier(id)
             try store.appendAudit(actor, .dossierShow, dossierIDs: [dossier.id])
             let decoder = WireProtocol.decoder()
-            let revisions = try store.revisions(of: dossier.id).map { revision in
+            let stored = try store.revisions(of: dossier.id)
+            let creator = stored.first?.deviceId
+            let revisions = stored.map { revision in
                 DossierDetail.Revision(revision: revision.revision, kind: revision.kind, receivedAt: revision.receivedAt,
                                        contentSHA256: revision.contentSHA256,
-                                       content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)))
+                                       content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)),
+                                       deviceId: revision.deviceId, otherDevice: revision.deviceId != creator)
             }
             let detail = DossierDetail(dossier: try store.dossierSummary(dossier), residentName: dossier.residentName, revisions: revisions,
                                        attachments: revisions.last?.content?.attachments ?? [])
@@ -108,13 +111,15 @@ struct StaffRoutes {
     // MARK: - Admin
 
     @Sendable func makeEnrollCode(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let (staff, _) = try context.requireStaff()
+        let (staff, actor) = try context.requireStaff()
         let body = try JSONBody.decode(EnrollCodeRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
         guard let number = Int64(body.volunteerId), number > 0 else {
             throw Refusal.invalid([.init(field: "volunteerId", problem: "must be a volunteer's number (sotay-hub volunteers list)")])
         }
         return try Self.translating {
             let volunteer = try store.volunteer(String(number))
+            // Logged before the code exists: a code no one can account for is never handed out.
+            try store.appendAudit(actor, .enrollCodeIssued, dossierIDs: [], volunteerID: volunteer.id)
             let (code, expiresAt) = try store.makeEnrollCode(for: volunteer)
             context.logger.info("enrolment code made", metadata: ["volunteer": "\(number)", "admin": "\(staff.id)"])
             return try JSONResponse.make(EnrollCodeReply(code: code, expiresAt: expiresAt, volunteer: volunteer.info), status: .created)

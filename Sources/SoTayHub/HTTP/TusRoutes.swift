@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import SoTayCore
 import SoTayWire
 
@@ -14,6 +15,8 @@ struct TusRoutes {
     let maxBlobBytes: Int64
     /// How long an unfinished upload lives after its last step forward.
     let lifetime: TimeInterval
+    /// Unfinished uploads one device may hold (count and bytes).
+    var quota = UploadQuota()
     /// How often the offset is made durable during a long PATCH.
     static let flushEvery = 256 << 10
 
@@ -58,7 +61,7 @@ struct TusRoutes {
         guard request.headers[Header.uploadDeferLength] == nil else {
             throw Refusal.invalid([.init(field: "Upload-Defer-Length", problem: "is not supported; send Upload-Length")])
         }
-        guard let length = request.headers[Header.uploadLength].flatMap({ Int64($0) }), length > 0 else {
+        guard let length = request.headers[Header.uploadLength].flatMap(Self.decimal), length > 0 else {
             throw Refusal.invalid([.init(field: "Upload-Length", problem: "is required: the blob's size in bytes, 1 or more")])
         }
         guard length <= maxBlobBytes else {
@@ -72,7 +75,7 @@ struct TusRoutes {
             throw Refusal.invalid([.init(field: "Upload-Metadata.filename", problem: "must be a plain file name (no / or \\, not . or ..); the hub keeps it as a label at most")])
         }
         try await store.sweepExpiredUploads()
-        let upload = try await store.createUpload(length: length, sha256: sha256, device: device, lifetime: lifetime)
+        let upload = try await store.createUpload(length: length, sha256: sha256, device: device, lifetime: lifetime, quota: quota)
         context.logger.info("upload created", metadata: ["upload": "\(upload.id)", "length": "\(length)"])
         return Response(status: .created, headers: [
             .location: "/v1/uploads/\(upload.id)", Header.uploadOffset: "0", Header.uploadExpires: Self.httpDate(upload.expiresAt),
@@ -97,7 +100,7 @@ struct TusRoutes {
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/offset+octet-stream") == true else {
             throw Refusal(415, .unsupportedMediaType, "Send the bytes as application/offset+octet-stream.")
         }
-        guard let offset = request.headers[Header.uploadOffset].flatMap({ Int64($0) }), offset >= 0 else {
+        guard let offset = request.headers[Header.uploadOffset].flatMap(Self.decimal), offset >= 0 else {
             throw Refusal.invalid([.init(field: "Upload-Offset", problem: "is required: where these bytes start")])
         }
         let checksum = try request.headers[Header.uploadChecksum].map(Checksum.init(header:))
@@ -164,6 +167,7 @@ struct TusRoutes {
         var hasher = checksum.map { $0.hasher() }
         var dropped = false
         var overflow = false
+        var malformed = false
         do {
             for try await buffer in request.body {
                 guard await gate.progress(id, token) else { return Self.offsetReply(upload) }
@@ -187,6 +191,11 @@ struct TusRoutes {
         } catch let fault as StorageFault {
             // The disk, not the connection: nothing past the recorded offset counts.
             throw fault
+        } catch is HTTPParserError {
+            // The body stopped being valid HTTP (a chunk size past 64 bits, say): what came before
+            // is kept, as for a dropped connection, but the client hears 400, not success.
+            dropped = true
+            malformed = true
         } catch {
             // The connection dropped in the middle of the body.
             dropped = true
@@ -203,6 +212,10 @@ struct TusRoutes {
         }
         do { try file.synchronize() } catch { throw StorageFault(error, path: store.partURL(id).path) }
         upload = try await store.recordOffset(id, offset: written, lifetime: lifetime)
+        if malformed {
+            throw Refusal(400, .invalidJSON, "The body is not valid HTTP/1.1 (chunked encoding). The bytes before the fault were kept: ask with HEAD and continue from there.",
+                          headers: ["Connection": "close"])
+        }
         if dropped {
             context.logger.info("upload interrupted", metadata: ["upload": "\(id)", "offset": "\(written)"])
             return Self.offsetReply(upload)
@@ -249,6 +262,10 @@ struct TusRoutes {
             guard let key = parts.first, parts.count <= 2, !key.isEmpty else {
                 throw Refusal.invalid([.init(field: "Upload-Metadata", problem: "must be comma-separated 'key base64value' pairs")])
             }
+            // A key twice: which value counts would depend on the reader. tus says keys are unique.
+            guard pairs[String(key)] == nil else {
+                throw Refusal.invalid([.init(field: "Upload-Metadata.\(key.prefix(40))", problem: "is given twice; send each key once")])
+            }
             if parts.count == 1 {
                 pairs[String(key)] = ""
                 continue
@@ -259,6 +276,13 @@ struct TusRoutes {
             pairs[String(key)] = value
         }
         return pairs
+    }
+
+    /// A tus length or offset: ASCII digits only (tus: "a non-negative integer"). Swift's `Int64("+10")`
+    /// reads a sign, and another reader may not: `+10`, `-0`, ` 10` are refused, not guessed.
+    static func decimal(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(text)
     }
 
     /// RFC 9110 HTTP-date, e.g. `Tue, 24 Nov 2026 08:00:00 GMT`.

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SoTayWire
 
 /// The hub's Ed25519 key: made at first start, kept beside the database (0600), signs receipts.
@@ -39,8 +42,16 @@ public struct HubSigningKey: Sendable {
         return key
     }
 
+    /// The key at `url`, `nil` when there is no file. Like the data key, a file that group or
+    /// others may read is refused before it is read: whoever copied it can sign receipts.
     private static func read(_ url: URL) throws(HubError) -> HubSigningKey? {
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            if errno == ENOENT { return nil }
+            throw .keyUnreadable(path: url.path)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .keyUnreadable(path: url.path) }
+        guard info.st_mode & 0o077 == 0 else { throw .signingKeyExposed(path: url.path, mode: String(info.st_mode & 0o777, radix: 8)) }
         guard let data = FileManager.default.contents(atPath: url.path),
               let raw = Data(base64Encoded: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)

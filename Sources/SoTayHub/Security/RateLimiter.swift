@@ -18,6 +18,23 @@ actor RateLimiter {
         return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
     }
 
+    /// Counts an attempt before it is checked, in one step: nil when it may go ahead (and is now
+    /// counted), else the seconds to wait. Checking first and counting after the check, with
+    /// awaits between, let 500 concurrent guesses all through; here the eleventh waits.
+    func attempt(_ address: String, now: Date = Date()) -> Int? {
+        if let wait = retryAfter(address, now: now) { return wait }
+        recordFailure(address, now: now)
+        return nil
+    }
+
+    /// Takes back an attempt counted by `attempt` that turned out not to be a guess (it
+    /// succeeded, or its body could not be read at all).
+    func refund(_ address: String) {
+        guard var recent = failures[address], !recent.isEmpty else { return }
+        recent.removeLast()
+        failures[address] = recent.isEmpty ? nil : recent
+    }
+
     func recordFailure(_ address: String, now: Date = Date()) {
         var recent = prune(address, now: now)
         recent.append(now)

@@ -122,6 +122,8 @@ struct ChangeRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var portalCode: String?
     var message: String?
     var at: Date
+    /// A message about this device, which the device itself does not get.
+    var aboutDevice: String? = nil
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         seq = inserted.rowID

@@ -9,12 +9,13 @@ extension HubStore {
     /// Appends one row per dossier (or one row without a dossier when `dossierIDs` is empty).
     @discardableResult
     public func appendAudit(_ actor: AuditActor, _ action: AuditAction, dossierIDs: [String], blobSHA256: String? = nil,
-                            now: Date = Date()) throws(HubError) -> [HubAuditEntry] {
+                            volunteerID: Int64? = nil, now: Date = Date()) throws(HubError) -> [HubAuditEntry] {
         let ids: [String?] = dossierIDs.isEmpty ? [nil] : dossierIDs
         return try write { db in
             try ids.map { dossierID in
                 var entry = HubAuditEntry(id: nil, at: now, actorRole: actor.role, actorId: actor.id, actorName: actor.name, action: action,
-                                          dossierId: dossierID, blobSHA256: blobSHA256, clientAddress: actor.clientAddress)
+                                          dossierId: dossierID, blobSHA256: blobSHA256, clientAddress: actor.clientAddress,
+                                          volunteerId: volunteerID)
                 try entry.insert(db)
                 return entry
             }

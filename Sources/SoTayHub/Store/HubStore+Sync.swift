@@ -7,7 +7,8 @@ extension HubStore {
     /// Exchanges a one-time code for a device; the caller made the device id and the token
     /// and passes the token's hash. The code's hash is compared in constant time with each
     /// live code's (a handful: a code lives a day), never looked up by it.
-    func enroll(code: String, deviceName: String, deviceID: String, tokenHash: String, now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
+    func enroll(code: String, deviceName: String, deviceID: String, tokenHash: String, clientAddress: String? = nil,
+                now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
         let codeHash = Array(Secrets.hash(Secrets.normalizedCode(code)).utf8)
         return try await writer.write { db in
             var match: EnrollCodeRecord?
@@ -24,8 +25,26 @@ extension HubStore {
             record.usedAt = now
             record.deviceId = device.id
             try record.update(db)
+            // In the same transaction: no device is enrolled without its audit row.
+            var entry = HubAuditEntry(id: nil, at: now, actorRole: .device, actorId: device.id, actorName: deviceName, action: .deviceEnrolled,
+                                      dossierId: nil, blobSHA256: nil, clientAddress: clientAddress, volunteerId: volunteer.id, deviceId: device.id)
+            try entry.insert(db)
+            // The volunteer's other laptops hear of it at their next sync: if it was not them,
+            // they tell the commune, who revokes the device.
+            var notice = ChangeRecord(seq: nil, volunteerId: volunteer.id, kind: .announcement, dossierId: nil, status: nil, reason: nil,
+                                      portalCode: nil, message: Self.newDeviceNotice(name: deviceName, at: now), at: now, aboutDevice: device.id)
+            try notice.insert(db)
             return (device, volunteer)
         }
+    }
+
+    /// What the volunteer's other laptops show when a device is enrolled for them.
+    static func newDeviceNotice(name: String, at date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600) ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let time = String(format: "%02d:%02d ngày %02d/%02d/%04d", parts.hour ?? 0, parts.minute ?? 0, parts.day ?? 0, parts.month ?? 0, parts.year ?? 0)
+        return "Một máy mới đã được ghi danh cho bạn lúc \(time) (tên máy: \(name)). Nếu không phải bạn, hãy báo ngay cán bộ xã để thu hồi máy đó."
     }
 
     /// Stores one revision of a dossier, or answers a resend the same way as the first time.
@@ -141,8 +160,9 @@ extension HubStore {
             // Seen now: the admin's `devices list` shows when each laptop last synced.
             try db.execute(sql: "UPDATE device SET lastSeenAt = ? WHERE id = ?", arguments: [now, device.id])
             let rows = try ChangeRecord.fetchAll(db, sql: """
-                SELECT * FROM change WHERE seq > ? AND (volunteerId = ? OR volunteerId IS NULL) ORDER BY seq LIMIT ?
-                """, arguments: [cursor, device.volunteerId, limit + 1])
+                SELECT * FROM change WHERE seq > ? AND (volunteerId = ? OR volunteerId IS NULL) AND (aboutDevice IS NULL OR aboutDevice <> ?)
+                ORDER BY seq LIMIT ?
+                """, arguments: [cursor, device.volunteerId, device.id, limit + 1])
             let page = rows.prefix(limit)
             let next = page.last?.seq ?? cursor
             return ChangesPage(changes: page.map(\.change), cursor: String(next), more: rows.count > limit)

@@ -24,7 +24,8 @@ extension HubStore {
     /// row: a part file made before its row could be swept in between, and the upload would
     /// answer HEAD 200 and every PATCH 410. A row whose file never came (the hub stopped in
     /// between) answers PATCH 410, and the client starts a new upload.
-    func createUpload(length: Int64, sha256: String, device: HubDevice, lifetime: TimeInterval, now: Date = Date()) async throws -> HubUpload {
+    func createUpload(length: Int64, sha256: String, device: HubDevice, lifetime: TimeInterval, quota: UploadQuota = .init(),
+                      now: Date = Date()) async throws -> HubUpload {
         let upload = HubUpload(id: Secrets.newUploadID(), deviceId: device.id, volunteerId: device.volunteerId, length: length, offset: 0,
                                sha256: sha256, createdAt: now, updatedAt: now, expiresAt: now.addingTimeInterval(lifetime), completedAt: nil, failedAt: nil)
         let fileManager = FileManager.default
@@ -33,7 +34,10 @@ extension HubStore {
         } catch {
             throw StorageFault(error, path: uploadsFolder.path)
         }
-        try await writer.write { db in try upload.insert(db) }
+        try await writer.write { db in
+            try quota.check(db, deviceID: device.id, adding: length, now: now)
+            try upload.insert(db)
+        }
         do {
             try Data().write(to: partURL(upload.id), options: .withoutOverwriting)
             try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partURL(upload.id).path)

@@ -40,6 +40,7 @@ public struct HubStore: Sendable {
             let sealer = try unlock(pool, keyFile: keyFile ?? directory.appending(path: HubSealingKey.defaultFileName))
             var migrator = HubMigrations.migrator
             HubMigrations.registerSealed(&migrator, sealer: sealer)
+            HubMigrations.registerEnrolmentAudit(&migrator)
             if try pool.read(migrator.hasBeenSuperseded) { throw HubError.newerSchema(path: databaseURL.path) }
             let sealsNow = try pool.read { db in try !migrator.appliedIdentifiers(db).contains(HubMigrations.sealed) }
             try migrator.migrate(pool)

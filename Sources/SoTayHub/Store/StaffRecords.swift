@@ -64,6 +64,11 @@ public enum AuditAction: String, Codable, Sendable, Hashable, CaseIterable {
     case attachmentDownload = "attachment.download"
     /// An officer's decision on a dossier.
     case statusChange = "dossier.set-status"
+    /// An enrolment code issued for a volunteer (`volunteerId`): whoever holds it can enrol a
+    /// device that writes into that volunteer's dossiers.
+    case enrollCodeIssued = "enroll-code.issue"
+    /// A device enrolled (`deviceId`) for a volunteer (`volunteerId`), from `clientAddress`.
+    case deviceEnrolled = "device.enroll"
 }
 
 /// One row of the audit log.
@@ -78,6 +83,10 @@ public struct HubAuditEntry: Codable, Sendable, Hashable, FetchableRecord, Mutab
     public var dossierId: String?
     public var blobSHA256: String?
     public var clientAddress: String?
+    /// The volunteer the entry concerns (enrolment codes and devices).
+    public var volunteerId: Int64? = nil
+    /// The device the entry concerns (a device enrolled).
+    public var deviceId: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -126,7 +126,7 @@ struct Home: ParsableCommand {
             SessionLog.ask(reader, prompt, completions: [], render: render) { Int($0).flatMap { range.contains($0) ? $0 : nil } }
         }
         func text(_ prompt: String) -> String? {
-            SessionLog.ask(reader, prompt, completions: [], render: render) { try? LogText.check($0, field: "") }
+            SessionLog.ask(reader, prompt, completions: [], render: render) { try? LogText.check($0, field: "", allowNaming: true) }
         }
         switch kind {
         case .visit:

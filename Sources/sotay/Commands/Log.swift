@@ -119,7 +119,7 @@ struct Log: ParsableCommand {
             guard (1...10_000).contains(participants) else { throw LogError.badNumber(field: "--participants", range: 1...10_000) }
             let context = try LogContext(global, common)
             var entry = context.entry(.training)
-            entry.topic = try LogText.check(topic, field: "--topic")
+            entry.topic = try LogText.check(topic, field: "--topic", allowNaming: true)
             entry.participants = participants
             try context.save([entry])
         }
@@ -141,7 +141,7 @@ struct Log: ParsableCommand {
             let context = try LogContext(global, common)
             var entry = context.entry(.communication)
             entry.channel = channel.rawValue
-            entry.topic = try topic.map { try LogText.check($0, field: "--topic") }
+            entry.topic = try topic.map { try LogText.check($0, field: "--topic", allowNaming: true) }
             entry.participants = participants
             try context.save([entry])
         }
@@ -152,12 +152,15 @@ struct Log: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var common: Common
         @Option(help: ArgumentHelp("Số người được cảnh báo, nếu nhiều người cùng lúc.", valueName: "số-người")) var participants: Int?
+        @Option(help: ArgumentHelp("Cảnh báo về điều gì (được ghi chữ OTP, mật khẩu; không ghi mã số).", valueName: "nội-dung")) var topic: String?
 
         func run() throws {
             if let participants, !(1...100_000).contains(participants) { throw LogError.badNumber(field: "--participants", range: 1...100_000) }
-            let context = try LogContext(global, common)
+            // A scam warning is about the OTP and the password: its notes may name them.
+            let context = try LogContext(global, common, allowNamingInNotes: true)
             var entry = context.entry(.scamWarning)
             entry.participants = participants
+            entry.topic = try topic.map { try LogText.check($0, field: "--topic", allowNaming: true) }
             try context.save([entry])
         }
     }
@@ -247,7 +250,8 @@ struct LogContext {
     let residentID: String?
     let notes: String?
 
-    init(_ global: GlobalOptions, _ common: Log.Common, now: Date = Date()) throws {
+    /// `allowNamingInNotes`: a scam warning's notes may name the OTP it warned about.
+    init(_ global: GlobalOptions, _ common: Log.Common, allowNamingInNotes: Bool = false, now: Date = Date()) throws {
         workspace = try Workspace(global)
         store = try global.openStore()
         profile = try Profiles.require(store: store, workspace: workspace, interactive: false)
@@ -266,7 +270,7 @@ struct LogContext {
         } else {
             residentID = nil
         }
-        notes = try common.notes.map { try LogText.check($0, field: "--notes", notes: true) }
+        notes = try common.notes.map { try LogText.check($0, field: "--notes", allowNaming: allowNamingInNotes) }
     }
 
     func entry(_ kind: ActivityKind) -> ActivityRecord {
@@ -358,14 +362,15 @@ enum LogLines {
 
 /// Free text the volunteer types into the log: trimmed, NFC, one line, not too long.
 enum LogText {
-    /// Free text of the log. `notes` also refuse anything that looks like a VNeID password or OTP
-    /// (a topic may name them: "Cảnh báo: không đọc mã OTP cho người lạ").
-    static func check(_ text: String, field: String, limit: Int = 500, notes: Bool = false) throws -> String {
+    /// Free text of the log. Nothing that looks like a VNeID password or OTP is kept; text that
+    /// warns about them (`allowNaming`: topics, a scam warning's notes) may name them ("Cảnh báo:
+    /// không đọc mã OTP cho người lạ") but still never carry a code.
+    static func check(_ text: String, field: String, limit: Int = 500, allowNaming: Bool = false) throws -> String {
         let cleaned = text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !cleaned.isEmpty else { throw LogError.emptyText(field: field) }
         guard cleaned.count <= limit else { throw LogError.tooLong(field: field, limit: limit) }
         guard !cleaned.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { throw LogError.controlCharacters(field: field) }
-        if notes && CredentialGuard.looksLikeCredential(cleaned) { throw LogError.credential(field: field) }
+        if CredentialGuard.looksLikeCredential(cleaned, allowNaming: allowNaming) { throw LogError.credential(field: field) }
         guard !CredentialGuard.containsPersonalNumber(cleaned) else { throw LogError.personalNumber(field: field) }
         return cleaned
     }

@@ -56,6 +56,7 @@ enum Profiles {
         for (flag, value) in [("--name", name), ("--village", village), ("--commune", commune), ("--province", province)] {
             if value.isEmpty { throw CLIError.invalidProfileField(flag, .empty) }
             if value.count > 100 { throw CLIError.invalidProfileField(flag, .tooLong(max: 100)) }
+            if CredentialGuard.looksLikeCredential(value) { throw CLIError.invalidProfileField(flag, .looksLikeCredential) }
         }
         // The province as the library spells it, when the library knows it.
         let provinceName = workspace.pack.province(named: province)?.name ?? province
