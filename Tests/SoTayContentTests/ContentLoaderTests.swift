@@ -196,4 +196,19 @@ struct ContentLoaderTests {
         let loaded = try ContentLoader.load([pack, ("procedures/thu.yaml", valid), ("lexicon.yaml", "ignore: [em, muốn]\nterms:\n  - means: thủ tục thử\n    say: [giấy thử]\n")])
         #expect(loaded.lexicon.rewrite(VietnameseFolding.words("em muốn xin giấy thử")) == ["xin", "thu", "tuc", "thu"])
     }
+
+    @Test("a source's checked date cannot come before its published date, and places name only the procedure's channels")
+    func publishedAndPlaces() throws {
+        let withDates = valid.replacingOccurrences(of: "checked: 2026-06-10}", with: "published: 2025-08-10, checked: 2024-02-08}")
+        #expect(problems(withDates) == [ContentProblem(file: "procedures/thu.yaml", line: 10, field: "sources[0].checked", kind: .checkedBeforePublished)])
+        let published = try load(valid.replacingOccurrences(of: "checked: 2026-06-10}", with: "published: 2025-08-10, checked: 2026-12-06}")).get()
+        #expect(published.procedures.first?.sources.first?.published == CalendarDate(year: 2025, month: 8, day: 10))
+
+        let placed = valid.replacingOccurrences(of: "channels: [vneid, counter]", with: "channels: [vneid, counter]\nplaces: {counter: Tại Công an xã, post: Bưu điện, any: x}")
+        #expect(problems(placed).map(\.field) == ["places.post", "places.any"])
+        let good = try load(valid.replacingOccurrences(of: "channels: [vneid, counter]", with: "channels: [vneid, counter]\nplaces: {counter: {vi: Tại Công an xã, en: At the commune police}}")).get()
+        let procedure = try #require(good.procedure("thu"))
+        #expect(procedure.place(.counter) == LocalizedText(vi: "Tại Công an xã", en: "At the commune police"))
+        #expect(procedure.place(.vneid) == Channel.vneid.title)
+    }
 }
