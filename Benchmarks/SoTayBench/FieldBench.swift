@@ -67,7 +67,7 @@ enum FieldBench {
     /// each query folded and looked for as a substring in all of them.
     static func search(_ pack: ContentPack, scale: Scale) -> BenchResult {
         let entries = pack.searchEntries
-        let index = SearchIndex(entries)
+        let index = pack.searchIndex()
         var random = SeededRandom(state: 8)
         var queries = ["khai sinh", "lam the can cuoc", "giấy phép lái xe", "ly lich tu phap", "dang ky ket hon", "hộ kinh doanh", "vneid muc 2", "xyz"]
         // Real titles, their first words, folded and cut short as someone still typing: 400 in all

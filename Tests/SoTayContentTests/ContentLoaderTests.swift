@@ -141,4 +141,74 @@ struct ContentLoaderTests {
         #expect(problem.message(.vi) == "procedures/thu.yaml:3: fee: thiếu trường bắt buộc.")
         #expect(problem.message(.en) == "procedures/thu.yaml:3: fee: required field is missing.")
     }
+
+    private func lexiconProblems(_ lexicon: String) -> [ContentProblem] {
+        let result = Result { () throws(ContentError) in
+            try ContentLoader.load([pack, ("procedures/thu.yaml", valid), ("lexicon.yaml", lexicon)])
+        }
+        if case .failure(let error) = result { return error.problems }
+        return []
+    }
+
+    @Test("a valid lexicon loads into the pack and its search")
+    func lexicon() throws {
+        let files = [pack, ("procedures/thu.yaml", valid), ("lexicon.yaml", "terms:\n  - means: thủ tục thử\n    say: [giấy thử, thu tuc test]\n")]
+        let loaded = try ContentLoader.load(files)
+        #expect(loaded.lexicon.terms == [SearchLexicon.Term(means: "thủ tục thử", say: ["giấy thử", "thu tuc test"])])
+        #expect(loaded.searchIndex().search("xin giay thu").first?.entry.id == "thu")
+    }
+
+    @Test("a lexicon's mistakes are refused with file, line and field")
+    func lexiconMistakes() {
+        let lexicon = """
+        terms:
+          - means: thủ tục thử
+            say: [giấy thử, Giấy Thu, thủ tục thử, "!!"]
+          - means: xác nhận
+            say: [giay thu]
+          - means: xác nhận
+            say: []
+          - say: [cái gì đó]
+          - means: chữ lạ
+            say: [abc]
+            when: x
+        """
+        let found = lexiconProblems(lexicon)
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 3, field: "terms[0].say[1]", kind: .phraseTwice("Giấy Thu", firstLine: 3))))
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 3, field: "terms[0].say[2]", kind: .phraseIsMeaning("thủ tục thử"))))
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 3, field: "terms[0].say[3]", kind: .noWords("!!"))))
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 5, field: "terms[1].say[0]", kind: .phraseTwice("giay thu", firstLine: 3))))
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 7, field: "terms[2].say", kind: .empty)))
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 8, field: "terms[3].means", kind: .missing)))
+        #expect(found.contains { $0.line == 11 && $0.field == "terms[4].when" })
+        // A meaning made of words no name holds: search could never find anything through it.
+        #expect(found.contains(ContentProblem(file: "lexicon.yaml", line: 9, field: "terms[4].means", kind: .wordNotInLibrary("chu"))))
+        #expect(found.count == 9, "\(found)")
+        let message = ContentProblem(file: "lexicon.yaml", line: 5, field: "terms[1].say[0]", kind: .phraseTwice("giay thu", firstLine: 3)).message(.vi)
+        #expect(message == "lexicon.yaml:5: terms[1].say[0]: cụm \"giay thu\" đã có ở dòng 3 (bỏ dấu vẫn như nhau); mỗi cụm chỉ được có một nghĩa.")
+    }
+
+    @Test("the lexicon's ignored words are single words, and search leaves them out")
+    func lexiconIgnore() throws {
+        let found = lexiconProblems("ignore: [em, \"được không\", \"?\"]\nterms:\n  - means: thủ tục thử\n    say: [giấy thử]\n")
+        #expect(found == [ContentProblem(file: "lexicon.yaml", line: 1, field: "ignore[1]", kind: .notOneWord("được không")),
+                          ContentProblem(file: "lexicon.yaml", line: 1, field: "ignore[2]", kind: .noWords("?"))])
+        let loaded = try ContentLoader.load([pack, ("procedures/thu.yaml", valid), ("lexicon.yaml", "ignore: [em, muốn]\nterms:\n  - means: thủ tục thử\n    say: [giấy thử]\n")])
+        #expect(loaded.lexicon.rewrite(VietnameseFolding.words("em muốn xin giấy thử")) == ["xin", "thu", "tuc", "thu"])
+    }
+
+    @Test("a source's checked date cannot come before its published date, and places name only the procedure's channels")
+    func publishedAndPlaces() throws {
+        let withDates = valid.replacingOccurrences(of: "checked: 2026-06-10}", with: "published: 2025-08-10, checked: 2024-02-08}")
+        #expect(problems(withDates) == [ContentProblem(file: "procedures/thu.yaml", line: 10, field: "sources[0].checked", kind: .checkedBeforePublished)])
+        let published = try load(valid.replacingOccurrences(of: "checked: 2026-06-10}", with: "published: 2025-08-10, checked: 2026-12-06}")).get()
+        #expect(published.procedures.first?.sources.first?.published == CalendarDate(year: 2025, month: 8, day: 10))
+
+        let placed = valid.replacingOccurrences(of: "channels: [vneid, counter]", with: "channels: [vneid, counter]\nplaces: {counter: Tại Công an xã, post: Bưu điện, any: x}")
+        #expect(problems(placed).map(\.field) == ["places.post", "places.any"])
+        let good = try load(valid.replacingOccurrences(of: "channels: [vneid, counter]", with: "channels: [vneid, counter]\nplaces: {counter: {vi: Tại Công an xã, en: At the commune police}}")).get()
+        let procedure = try #require(good.procedure("thu"))
+        #expect(procedure.place(.counter) == LocalizedText(vi: "Tại Công an xã", en: "At the commune police"))
+        #expect(procedure.place(.vneid) == Channel.vneid.title)
+    }
 }

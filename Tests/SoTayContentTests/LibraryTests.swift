@@ -30,6 +30,16 @@ struct LibraryTests {
         }
     }
 
+    @Test("filing with the police names the police: residence, criminal record, driving licence, VNeID level 2")
+    func policePlaces() throws {
+        for id in ["dang-ky-thuong-tru", "dang-ky-tam-tru", "thong-bao-luu-tru", "tai-khoan-dinh-danh-muc-2", "ly-lich-tu-phap", "doi-giay-phep-lai-xe"] {
+            let procedure = try #require(pack.procedure(id))
+            #expect(procedure.place(.counter).vi.contains("Công an"), "\(id): \(procedure.place(.counter).vi)")
+        }
+        let business = try #require(pack.procedure("thanh-lap-ho-kinh-doanh"))
+        #expect(business.place(.portal).vi.contains("đăng ký hộ kinh doanh"))
+    }
+
     @Test("every text is in NFC")
     func nfc() {
         for file in BundledContentFiles.files {

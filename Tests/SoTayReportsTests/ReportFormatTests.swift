@@ -130,7 +130,7 @@ struct ReportFormatTests {
             let characters = Array(line)
             #expect(characters.count > 56 && !characters[55].isWhitespace && characters[56] == " ", "\(line)")
         }
-        #expect(text.contains("50,0%") && text.contains("66,7%") && text.contains("(3/6)"))
+        #expect(text.contains("75,0%") && text.contains("66,7%") && text.contains("(3/4)"))
         for (figure, part) in zip(report.figures, firstParts) {
             let line = try #require(figureLines.first { $0.contains(part) })
             #expect(line.contains(figure.formatted(.vi)), "\(figure.id)")

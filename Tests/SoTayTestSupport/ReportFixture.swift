@@ -48,7 +48,8 @@ public enum ReportFixture {
         list.append(Entry(kind: "guidance", at: vietnam(2026, 10, 8), village: "Thôn Tây", resident: b, procedure: "dang-ky-khai-tu", outcome: "portal",
                           payment: "online", outsideCommune: true, satisfaction: 4))
         list.append(Entry(kind: "guidance", at: vietnam(2026, 10, 9), resident: a, procedure: "ly-lich-tu-phap", outcome: "vneid", payment: "online", satisfaction: 3))
-        list.append(Entry(kind: "guidance", at: vietnam(2026, 10, 10), resident: c, procedure: "dang-ky-thuong-tru", outcome: "in-person", payment: "cash", satisfaction: 5))
+        list.append(Entry(kind: "guidance", at: vietnam(2026, 10, 10), resident: c, procedure: "dang-ky-thuong-tru", outcome: "in-person", payment: "cash",
+                          outsideCommune: true, satisfaction: 5))
         list.append(Entry(kind: "guidance", at: vietnam(2026, 10, 11), procedure: "dang-ky-khai-sinh", outcome: "not-yet", reason: "no-level2"))
         list.append(Entry(kind: "guidance", at: vietnam(2026, 10, 12), resident: d, procedure: "doi-giay-phep-lai-xe", outcome: "not-yet", reason: "missing-papers",
                           satisfaction: 2))
@@ -78,7 +79,7 @@ public enum ReportFixture {
         "nguoi-dan-duoc-huong-dan": (6, nil, nil),  // A, B, C, D, E + one entry with no resident; A twice counts once
         "luot-huong-dan": (7, nil, nil),
         "ho-so-nop-truc-tuyen": (3, nil, nil),
-        "ty-le-nop-truc-tuyen": (50, 3, 6),         // the entry with no outcome is left out
+        "ty-le-nop-truc-tuyen": (75, 3, 4),         // of the filed (online or in person): not-yet and no outcome are left out
         "thanh-toan-truc-tuyen": (2, nil, nil),
         "ty-le-thanh-toan-truc-tuyen": (66.7, 2, 3),  // "free" is left out
         "ho-tro-thanh-toan": (2, nil, nil),
@@ -89,7 +90,7 @@ public enum ReportFixture {
         "canh-bao-lua-dao": (1, nil, nil),
         "ty-le-hai-long": (60, 3, 5),               // 5, 4, 3, 5, 2 (the undone 1 is not counted)
         "so-danh-gia": (5, nil, nil),
-        "nop-phi-dia-gioi": (1, nil, nil),
+        "nop-phi-dia-gioi": (2, nil, nil),          // B online, C in person at this commune's counter
     ]
 
     public static let breakdowns: [String: [String: Int]] = [

@@ -11,13 +11,16 @@ public enum ContentLoader {
 
     /// Loads the files; throws `ContentError` listing every problem found.
     /// (`catalogue.tsv` is read too; other files, such as README.md, are left alone.)
-    /// `checkNFC: false` skips the NFC scan, for the bundled pack whose files the tests have checked.
+    /// `checkNFC: false` skips the NFC scan and the check that every lexicon meaning names words
+    /// of the library, for the bundled pack whose files the tests have checked.
     public static func load(_ files: [File], checkNFC shouldCheckNFC: Bool = true) throws(ContentError) -> ContentPack {
         var problems: [ContentProblem] = []
         var procedures: [Procedure] = [], guides: [Guide] = [], provinces: [Province] = []
         var pack: (id: String, version: String, title: LocalizedText)?
         var indicators: [Indicator] = []
         var consent: ConsentText?
+        var lexicon = SearchLexicon.empty
+        var lexiconCheck: (reader: NodeReader, places: [(field: String, line: Int?)])?
         var catalogue: [CatalogueEntry] = []
         if let file = files.first(where: { $0.path == "catalogue.tsv" }) {
             let (entries, found) = readCatalogue(file.text)
@@ -37,6 +40,11 @@ public enum ContentLoader {
                 if stem == "pack" { pack = readPack(root, reader) }
                 if stem == "indicators" { indicators = IndicatorReader(reader: reader).read(root) }
                 if stem == "consent" { consent = readConsent(root, reader) }
+                if stem == "lexicon" {
+                    let (read, places) = LexiconReader(reader: reader).read(root)
+                    lexicon = read
+                    lexiconCheck = (reader, places)
+                }
             case "procedures":
                 if let procedure = ProcedureReader(reader: reader, expectedID: stem).read(root) { procedures.append(procedure) }
             case "guides":
@@ -51,10 +59,14 @@ public enum ContentLoader {
             problems.append(ContentProblem(file: "pack.yaml", line: nil, field: "", kind: .missing))
         }
         problems += crossCheck(procedures: procedures, guides: guides, provinces: provinces)
+        if shouldCheckNFC, let lexiconCheck, !lexicon.isEmpty {
+            problems += checkLexicon(lexiconCheck.reader.file, lexicon, places: lexiconCheck.places,
+                                     procedures: procedures, guides: guides, catalogue: catalogue)
+        }
         guard problems.isEmpty, let pack else { throw ContentError(problems: problems) }
         return ContentPack(id: pack.id, version: pack.version, title: pack.title,
                            procedures: procedures, guides: guides, provinces: provinces, catalogue: catalogue, indicators: indicators,
-                           consent: consent)
+                           consent: consent, lexicon: lexicon)
     }
 
     /// Without the edge spaces some scraped titles carry; the common unpadded case costs two checks.
@@ -249,6 +261,27 @@ public enum ContentLoader {
         }
         guard let id, let name, !sources.isEmpty else { return nil }
         return Province(id: id, name: name, sources: sources, fees: fees, notes: reader.texts(fields["notes"], "notes"))
+    }
+
+    /// Every word a lexicon meaning rewrites to must be one search can find: a word of some
+    /// procedure's or guide's title or alias, or of a catalogue line's title.
+    private static func checkLexicon(_ file: String, _ lexicon: SearchLexicon, places: [(field: String, line: Int?)], procedures: [Procedure], guides: [Guide],
+                                     catalogue: [CatalogueEntry]) -> [ContentProblem] {
+        var vocabulary = Set<String>()
+        for procedure in procedures {
+            for name in [procedure.title.vi] + procedure.aliases { vocabulary.formUnion(VietnameseFolding.words(name)) }
+        }
+        for guide in guides {
+            for name in [guide.title.vi] + guide.aliases { vocabulary.formUnion(VietnameseFolding.words(name)) }
+        }
+        for entry in catalogue { vocabulary.formUnion(VietnameseFolding.words(entry.title)) }
+        var problems: [ContentProblem] = []
+        for (term, place) in zip(lexicon.terms, places) {
+            for word in VietnameseFolding.words(term.means) where !vocabulary.contains(word) {
+                problems.append(ContentProblem(file: file, line: place.line, field: place.field, kind: .wordNotInLibrary(word)))
+            }
+        }
+        return problems
     }
 
     private static func crossCheck(procedures: [Procedure], guides: [Guide], provinces: [Province]) -> [ContentProblem] {

@@ -35,6 +35,20 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
         case minAboveMax
         /// A YAML alias (`*name`): content files do not use anchors and aliases.
         case alias
+        /// A source's `checked` date before its `published` date.
+        case checkedBeforePublished
+        /// A `places` key that is not one of the procedure's channels.
+        case placeNotAChannel(String)
+        /// A lexicon phrase or meaning with no letter or digit in it.
+        case noWords(String)
+        /// A lexicon phrase that is, once folded, its own meaning.
+        case phraseIsMeaning(String)
+        /// A lexicon phrase already given (tone marks and case aside) on another line.
+        case phraseTwice(String, firstLine: Int?)
+        /// A lexicon `ignore` entry of more than one word.
+        case notOneWord(String)
+        /// A lexicon meaning with a word that no procedure, guide or catalogue line holds.
+        case wordNotInLibrary(String)
     }
 
     public init(file: String, line: Int?, field: String, kind: Kind) {
@@ -106,6 +120,24 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
         case .alias:
             pick(language, vi: "tệp nội dung không dùng neo và bí danh YAML (*tên). Hãy viết giá trị ra đầy đủ; trong văn bản, đừng đặt dấu * ở đầu giá trị hay ngay sau dấu phẩy.",
                  en: "content files do not use YAML anchors and aliases (*name). Write the value out; in text, do not put a * at the start of a value or right after a comma.")
+        case .checkedBeforePublished:
+            pick(language, vi: "ngày kiểm tra (checked) trước ngày đăng (published): checked là ngày mình đối chiếu nguồn, không phải ngày nguồn đăng.",
+                 en: "checked is before published: checked is the day the fact was checked against the source, not the day it was published.")
+        case .placeNotAChannel(let channel):
+            pick(language, vi: "\"\(channel)\" không có trong channels của thủ tục.", en: "\"\(channel)\" is not one of the procedure's channels.")
+        case .noWords(let text):
+            pick(language, vi: "\"\(text)\" không có chữ nào để tìm.", en: "\"\(text)\" has no word to search for.")
+        case .phraseIsMeaning(let text):
+            pick(language, vi: "\"\(text)\" trùng với chính nghĩa của nó (bỏ dấu vẫn như nhau); xóa dòng này.",
+                 en: "\"\(text)\" is its own meaning (the same without tone marks); remove it.")
+        case .phraseTwice(let text, let line):
+            pick(language, vi: "cụm \"\(text)\" đã có\(line.map { " ở dòng \($0)" } ?? "") (bỏ dấu vẫn như nhau); mỗi cụm chỉ được có một nghĩa.",
+                 en: "the phrase \"\(text)\" is already given\(line.map { " on line \($0)" } ?? "") (the same without tone marks); a phrase has one meaning.")
+        case .notOneWord(let text):
+            pick(language, vi: "\"\(text)\" có nhiều chữ; mỗi mục của ignore chỉ một chữ.", en: "\"\(text)\" is more than one word; each ignore entry is one word.")
+        case .wordNotInLibrary(let word):
+            pick(language, vi: "không thủ tục, hướng dẫn hay dòng danh mục nào có chữ \"\(word)\": tìm kiếm sẽ không thấy gì qua nghĩa này (gõ sai?).",
+                 en: "no procedure, guide or catalogue line holds the word \"\(word)\": search would find nothing through this meaning (a typo?).")
         }
     }
 }

@@ -141,12 +141,15 @@ final class NodeReader {
     func sources(_ node: Node?, _ field: String) -> [Source] {
         let items = list(node, field)
         if node != nil && items.isEmpty { report(node, field, .empty) }
-        return items.compactMap { item, path in
-            guard let parts = fields(item, path, allowed: ["title", "url", "checked"], required: ["title", "checked"]),
+        return items.compactMap { item, path -> Source? in
+            guard let parts = fields(item, path, allowed: ["title", "url", "checked", "published"], required: ["title", "checked"]),
                   let title = string(parts["title"], join(path, "title")),
                   let checked = date(parts["checked"], join(path, "checked"))
             else { return nil }
-            return Source(title: title, url: string(parts["url"], join(path, "url")), checked: checked)
+            let published = date(parts["published"], join(path, "published"))
+            // A source cannot be checked before it exists: a publication date given as `checked` shows up here.
+            if let published, checked < published { report(parts["checked"], join(path, "checked"), .checkedBeforePublished) }
+            return Source(title: title, url: string(parts["url"], join(path, "url")), checked: checked, published: published)
         }
     }
 }

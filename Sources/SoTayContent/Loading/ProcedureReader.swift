@@ -9,7 +9,7 @@ struct ProcedureReader {
 
     static let fields = [
         "id", "title", "aliases", "field", "codes", "level", "authority", "channels", "fee", "processing_time",
-        "legal_basis", "sources", "result", "pitfalls", "to_confirm", "guides", "steps",
+        "legal_basis", "sources", "result", "pitfalls", "to_confirm", "guides", "steps", "places",
     ]
     static let required = ["id", "title", "field", "level", "authority", "channels", "fee", "processing_time", "sources", "result", "steps"]
     static let stepFields = ["id", "kind", "text", "help", "when", "type", "required", "choices", "not_future", "min", "max", "max_length", "birth_date", "channel"]
@@ -41,7 +41,30 @@ struct ProcedureReader {
             result: result, pitfalls: reader.texts(fields["pitfalls"], "pitfalls"),
             toConfirm: reader.texts(fields["to_confirm"], "to_confirm"),
             guides: reader.list(fields["guides"], "guides").compactMap { reader.id($0.0, $0.1, separator: "-") },
-            steps: steps)
+            steps: steps, places: readPlaces(fields["places"], channels: channels))
+    }
+
+    /// `places: {counter: Tại Công an xã, …}`: each key one of the procedure's channels.
+    private func readPlaces(_ node: Node?, channels: [Channel]) -> [Channel: LocalizedText] {
+        guard let node, node.null == nil else { return [:] }
+        guard let mapping = node.mapping else {
+            reader.report(node, "places", .wrongType(expected: "mapping"))
+            return [:]
+        }
+        var places: [Channel: LocalizedText] = [:]
+        for (key, value) in mapping {
+            let name = key.scalar?.string ?? ""
+            guard let channel = Channel(rawValue: name), channel != .any else {
+                reader.report(key, "places.\(name)", .notOneOf([Channel.vneid, .portal, .counter, .post].map(\.rawValue)))
+                continue
+            }
+            guard channels.contains(channel) else {
+                reader.report(key, "places.\(name)", .placeNotAChannel(name))
+                continue
+            }
+            if let text = reader.text(value, "places.\(name)") { places[channel] = text }
+        }
+        return places
     }
 
     private func readFee(_ node: Node?) -> Fee? {

@@ -12,10 +12,13 @@ public struct ContentPack: Sendable {
     public var indicators: [Indicator]
     /// The consent text (`consent.yaml`); without one, no personal data can be saved.
     public var consent: ConsentText?
+    /// Everyday words for the library's legal names (`lexicon.yaml`), used by search.
+    public var lexicon: SearchLexicon
 
     public init(id: String, version: String, title: LocalizedText, procedures: [Procedure], guides: [Guide] = [], provinces: [Province] = [],
-                catalogue: [CatalogueEntry] = [], indicators: [Indicator] = [], consent: ConsentText? = nil) {
+                catalogue: [CatalogueEntry] = [], indicators: [Indicator] = [], consent: ConsentText? = nil, lexicon: SearchLexicon = .empty) {
         self.consent = consent
+        self.lexicon = lexicon
         self.id = id
         self.version = version
         self.title = title
@@ -42,6 +45,11 @@ public struct ContentPack: Sendable {
         } + catalogue.filter { !covered.contains($0.code) }.map {
             SearchEntry(id: $0.code, title: $0.title, codes: [$0.code], detailed: false)
         }
+    }
+
+    /// The search over every checklist, guide and catalogue line, with the pack's lexicon.
+    public func searchIndex() -> SearchIndex {
+        SearchIndex(searchEntries, lexicon: lexicon)
     }
 
     public func procedure(_ id: String) -> Procedure? {

@@ -10,6 +10,9 @@ public struct Procedure: Sendable, Hashable, Identifiable {
     public var level: ProcedureLevel
     public var authority: LocalizedText
     public var channels: [Channel]
+    /// Where a channel really is for this procedure ("Tại Công an xã" rather than the commune's
+    /// one-stop counter), when it differs from the channel's general name.
+    public var places: [Channel: LocalizedText]
     public var fee: Fee
     public var processingTime: LocalizedText
     public var legalBasis: [String]
@@ -25,8 +28,9 @@ public struct Procedure: Sendable, Hashable, Identifiable {
         codes: [ProcedureCode] = [], level: ProcedureLevel, authority: LocalizedText,
         channels: [Channel], fee: Fee, processingTime: LocalizedText, legalBasis: [String] = [],
         sources: [Source], result: LocalizedText, pitfalls: [LocalizedText] = [],
-        toConfirm: [LocalizedText] = [], guides: [String] = [], steps: [Step]
+        toConfirm: [LocalizedText] = [], guides: [String] = [], steps: [Step], places: [Channel: LocalizedText] = [:]
     ) {
+        self.places = places
         self.id = id
         self.title = title
         self.aliases = aliases
@@ -44,6 +48,11 @@ public struct Procedure: Sendable, Hashable, Identifiable {
         self.toConfirm = toConfirm
         self.guides = guides
         self.steps = steps
+    }
+
+    /// What to call a channel in this procedure: its place if the content names one, else its general name.
+    public func place(_ channel: Channel) -> LocalizedText {
+        places[channel] ?? channel.title
     }
 
     /// The step with this id, if any.
@@ -142,11 +151,15 @@ public struct Fee: Sendable, Hashable {
 public struct Source: Sendable, Hashable {
     public var title: String
     public var url: String?
+    /// The day someone last checked the fact against this source (never its publication date).
     public var checked: CalendarDate
+    /// The day the source itself was published or dated, when that helps the reader.
+    public var published: CalendarDate?
 
-    public init(title: String, url: String? = nil, checked: CalendarDate) {
+    public init(title: String, url: String? = nil, checked: CalendarDate, published: CalendarDate? = nil) {
         self.title = title
         self.url = url
         self.checked = checked
+        self.published = published
     }
 }

@@ -28,6 +28,12 @@ public struct SearchHit: Sendable, Hashable {
 /// across entries (so "khai sinh" outweighs "đăng ký"), a name that holds the query's words side
 /// by side scores more, and a name made mostly of the query's words beats a long one that merely
 /// contains them. Detailed checklists come before catalogue lines of similar relevance.
+///
+/// Before ranking, the question is rewritten with the lexicon (`content/lexicon.yaml`): "báo tử"
+/// becomes "khai tử", "LLTP" "lý lịch tư pháp". A question that shares a word with some entry
+/// always gets its best candidates: when no name holds enough of the question's telling words
+/// (a long spoken question, mostly about other things), the weaker matches are returned rather
+/// than nothing.
 public struct SearchIndex: Sendable {
     /// A title or alias as word numbers (positions in the sorted vocabulary), so that scoring
     /// compares integers: with strings, a long query over the national catalogue took 50 ms.
@@ -44,14 +50,17 @@ public struct SearchIndex: Sendable {
     private let numbers: [String: Int]
     private let weights: [Double]
     private let codes: [String: [Int]]
+    private let lexicon: SearchLexicon
 
-    public init(_ entries: [SearchEntry]) {
+    public init(_ entries: [SearchEntry], lexicon: SearchLexicon = .empty) {
         self.entries = entries
+        self.lexicon = lexicon
         var folded: [[[String]]] = []
         var vocabulary = Set<String>()
         var codes: [String: [Int]] = [:]
         for (index, entry) in entries.enumerated() {
-            let entryNames = ([entry.title] + entry.aliases).map(VietnameseFolding.words)
+            // Names are rewritten as questions are, so an alias in everyday words still matches.
+            let entryNames = ([entry.title] + entry.aliases).map { lexicon.rewrite(VietnameseFolding.words($0)) }
             folded.append(entryNames)
             for words in entryNames { vocabulary.formUnion(words) }
             for code in entry.codes { codes[code, default: []].append(index) }
@@ -88,12 +97,13 @@ public struct SearchIndex: Sendable {
 
     /// Entries matching `query`, best first; at most `limit`.
     public func search(_ query: String, limit: Int = 20) -> [SearchHit] {
-        let words = VietnameseFolding.words(query)
-        guard !words.isEmpty else { return [] }
+        let typed = VietnameseFolding.words(query)
+        guard !typed.isEmpty else { return [] }
         var hits: [Int: Double] = [:]
-        for word in words {
+        for word in typed {
             for index in codes[word] ?? [] { hits[index] = 1_000 }
         }
+        let words = lexicon.rewrite(typed)
         let query = words.map(queryWord)
         // A word that no entry holds (filler such as "thế nào") cannot tell entries apart:
         // it weighs nothing, so a long spoken question is judged by its telling words.
@@ -103,13 +113,27 @@ public struct SearchIndex: Sendable {
         let queryBigrams = zip(query, query.dropFirst()).compactMap { first, second in
             first.exact.flatMap { a in second.exact.map { Self.pair(a, $0) } }
         }
+        let asked = Query(words: query, total: totalWeight, bigrams: queryBigrams, bigramSet: Set(queryBigrams), bigramCount: bigramCount)
+        // Weak matches are noise next to strong ones, but better than an empty answer to a
+        // resident who named a procedure in other words.
+        var weak: [Int: Double] = [:]
         for index in candidates(for: query) where hits[index] == nil && totalWeight > 0 {
-            let best = names[index].map { name in
-                score(name, query: query, total: totalWeight, bigrams: queryBigrams, bigramCount: bigramCount)
-            }.max() ?? 0
+            var best = 0.0
+            var bestIsWeak = true
+            for name in names[index] {
+                let (value, strong) = score(name, asked)
+                let isWeak = !strong
+                // A strong name beats any weak one; among the same kind, the higher score.
+                if (bestIsWeak && !isWeak) || (isWeak == bestIsWeak && value > best) {
+                    best = value
+                    bestIsWeak = isWeak
+                }
+            }
             guard best > 0 else { continue }
-            hits[index] = best + (entries[index].detailed ? 0.75 : 0)
+            let value = best + (entries[index].detailed ? 0.75 : 0)
+            if bestIsWeak { weak[index] = value } else { hits[index] = value }
         }
+        if hits.isEmpty { hits = weak }
         return hits.map { SearchHit(entry: entries[$0.key], score: $0.value) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
             .prefix(limit).map { $0 }
@@ -148,10 +172,27 @@ public struct SearchIndex: Sendable {
         return result
     }
 
-    private func score(_ name: Name, query: [QueryWord], total: Double, bigrams: [Int], bigramCount: Int) -> Double {
+    /// A question as scoring needs it: its words, their total weight and its word pairs.
+    private struct Query {
+        let words: [QueryWord]
+        let total: Double
+        let bigrams: [Int]
+        let bigramSet: Set<Int>
+        let bigramCount: Int
+    }
+
+    /// The name's score for the question, and whether it is a strong match: the name holds at
+    /// least 40% of the question's telling weight, or the question says (almost) the whole name,
+    /// word for word ("nhập hộ khẩu" inside a long question about a new house).
+    ///
+    /// Besides the question's side (its weight the name holds, its word pairs found in the name,
+    /// the share of the name's words it matches), the name's side counts: how much of the name
+    /// the question says, pair by pair. A long spoken question shares many ordinary words with
+    /// long catalogue titles; the name it actually says wins by saying it whole.
+    private func score(_ name: Name, _ query: Query) -> (Double, Bool) {
         var matched = 0.0
         var matchedWords = Set<Int>()
-        for word in query {
+        for word in query.words {
             if let exact = word.exact, name.words.contains(exact) {
                 matched += word.weight
                 matchedWords.insert(exact)
@@ -160,13 +201,24 @@ public struct SearchIndex: Sendable {
                 matchedWords.insert(partial)
             }
         }
-        guard matched > 0 else { return 0 }
-        let coverage = matched / total
-        let phrase = bigramCount <= 0 ? 0 : Double(bigrams.filter(name.bigrams.contains).count) / Double(bigramCount)
-        let precision = Double(name.words.filter(matchedWords.contains).count) / Double(max(name.words.count, 1))
-        // Below 40% of the query's telling weight, a hit is noise.
-        guard coverage >= 0.4 else { return 0 }
-        return coverage * 10 + phrase * 3 + precision * 2
+        guard matched > 0 else { return (0, false) }
+        let coverage = matched / query.total
+        // Counted in loops, not with `filter`: this runs for every name of every candidate, and
+        // an array per call was most of the cost of a long question over the catalogue.
+        var sharedPairs = 0
+        for pair in query.bigrams where name.bigrams.contains(pair) { sharedPairs += 1 }
+        var namePairsSaid = 0
+        if sharedPairs > 0 {
+            for pair in name.bigrams where query.bigramSet.contains(pair) { namePairsSaid += 1 }
+        }
+        var nameWordsMatched = 0
+        for word in name.words where matchedWords.contains(word) { nameWordsMatched += 1 }
+        let phrase = query.bigramCount <= 0 ? 0 : Double(sharedPairs) / Double(query.bigramCount)
+        let precision = Double(nameWordsMatched) / Double(max(name.words.count, 1))
+        let namePairs = name.bigrams.isEmpty ? 0 : Double(namePairsSaid) / Double(name.bigrams.count)
+        let saidWhole = precision * namePairs
+        let strong = coverage >= 0.4 || (saidWhole >= 0.8 && name.words.count >= 2)
+        return (coverage * 10 + phrase * 3 + precision * 2 + saidWhole * coverage * 16, strong)
     }
 }
 

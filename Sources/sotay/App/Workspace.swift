@@ -30,7 +30,7 @@ struct Workspace {
 
     /// Search over the library's procedures and guides, and the national catalogue.
     var searchIndex: SearchIndex {
-        SearchIndex(pack.searchEntries)
+        pack.searchIndex()
     }
 
     /// The procedure with this id, or an error that suggests close matches.

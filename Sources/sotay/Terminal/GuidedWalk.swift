@@ -109,7 +109,7 @@ struct GuidedWalk {
     private func show(_ step: Step) {
         switch step.kind {
         case .action(let channel):
-            Output.line("→ [\(render.text(channel.title))] \(render.text(step.text))")
+            Output.line("→ [\(render.text(session.procedure.place(channel)))] \(render.text(step.text))")
         default:
             Output.line("• \(render.text(step.text))")
         }

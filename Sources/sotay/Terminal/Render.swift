@@ -45,7 +45,7 @@ struct Render {
         out.append(t("Mã: ", "Id: ") + procedure.id + (codes(procedure).map { t(" · Mã TTHC: ", " · National code: ") + $0 } ?? ""))
         out.append(t("Lĩnh vực: ", "Field: ") + text(procedure.field.title) + " · " + text(procedure.level.title))
         out.append(t("Nơi giải quyết: ", "Authority: ") + text(procedure.authority))
-        out.append(t("Cách nộp: ", "Channels: ") + procedure.channels.map { text($0.title) }.joined(separator: "; "))
+        out.append(t("Cách nộp: ", "Channels: ") + procedure.channels.map { text(procedure.place($0)) }.joined(separator: "; "))
         out.append(t("Lệ phí: ", "Fee: ") + fee(procedure, province: province))
         out.append(t("Thời gian: ", "Time: ") + text(procedure.processingTime))
         out.append(t("Kết quả: ", "Result: ") + text(procedure.result))
@@ -67,7 +67,7 @@ struct Render {
             out.append(t("Các bước:", "Steps:"))
             for channel in Channel.allCases {
                 guard let steps = allActions[channel] else { continue }
-                out.append("  \(text(channel.title)):")
+                out.append("  \(text(procedure.place(channel))):")
                 for (number, step) in steps.enumerated() {
                     let note = step.1.condition == nil ? "" : t(" (tùy trường hợp)", " (in some cases)")
                     out.append("    \(number + 1). \(text(step.1.text))\(note)")
@@ -79,19 +79,23 @@ struct Render {
         let guides = procedure.guides.compactMap { pack.guide($0) }
         out += list(t("Xem thêm:", "See also:"), guides.map { "\(text($0.title)) (sotay show \($0.id))" })
         out += list(t("Căn cứ pháp lý:", "Legal basis:"), procedure.legalBasis)
-        out += list(t("Nguồn (ngày kiểm tra):", "Sources (date checked):"), procedure.sources.map { source in
-            "\(source.title)\(source.url.map { " — \($0)" } ?? "") (\(source.checked.vietnamese))"
-        })
+        out += list(t("Nguồn (ngày kiểm tra):", "Sources (date checked):"), procedure.sources.map(source))
         if let province, !province.notes.isEmpty {
             out += list(t("Riêng \(province.name):", "In \(province.name):"), province.notes.map(text))
         }
         return out.joined(separator: "\n")
     }
 
+    /// A source with the day it was checked, and the day it was published when the content gives it.
+    func source(_ source: Source) -> String {
+        let published = source.published.map { t("đăng \($0.vietnamese); kiểm tra ", "published \($0.vietnamese); checked ") } ?? ""
+        return "\(source.title)\(source.url.map { " — \($0)" } ?? "") (\(published)\(source.checked.vietnamese))"
+    }
+
     func guide(_ guide: SoTayCore.Guide) -> String {
         var out = ["═══ \(text(guide.title)) ═══"]
         out += guide.body.map { "\n" + text($0) }
-        out += list(t("Nguồn (ngày kiểm tra):", "Sources (date checked):"), guide.sources.map { "\($0.title)\($0.url.map { " — \($0)" } ?? "") (\($0.checked.vietnamese))" })
+        out += list(t("Nguồn (ngày kiểm tra):", "Sources (date checked):"), guide.sources.map(source))
         return out.joined(separator: "\n")
     }
 
@@ -125,7 +129,7 @@ struct Render {
         if !status.actions.isEmpty {
             out.append(t("Việc tiếp theo:", "What to do next:"))
             for group in status.actions {
-                out.append("  \(text(group.channel.title)):")
+                out.append("  \(text(procedure.place(group.channel))):")
                 out += group.steps.enumerated().map { "    \($0.offset + 1). \(text($0.element.text))" }
             }
         }
