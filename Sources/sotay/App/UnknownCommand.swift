@@ -1,0 +1,57 @@
+import ArgumentParser
+import SoTayCore
+
+/// `sotay draft`: a word where a command was expected. Said before parsing, in the volunteer's
+/// language, with the command they probably meant and what it does, instead of the parser's
+/// "Unexpected argument" in English.
+struct UnknownCommand: LocalizedMessage {
+    var word: String
+    var path: [String]
+    var suggestions: [(name: String, abstract: String)]
+
+    /// Options that take a value, at any level: the value is not a command word.
+    static let valueOptions: Set<String> = ["--lang", "--data-dir"]
+
+    static func find(in arguments: [String]) -> UnknownCommand? {
+        var command: any ParsableCommand.Type = SoTay.self
+        var path = ["sotay"]
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" { return nil }
+            if argument.hasPrefix("-") {
+                if valueOptions.contains(argument) { index += 1 }
+                continue
+            }
+            let subcommands = command.configuration.subcommands
+            // Past the last command level the words are the command's own arguments.
+            guard !subcommands.isEmpty else { return nil }
+            if let next = subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) }) {
+                command = next
+                path.append(argument)
+                continue
+            }
+            if argument == "help" { return nil }
+            let names = subcommands.map { $0._commandName }
+            let suggested = Spelling.suggestions(for: argument, among: names).prefix(3).compactMap { name in
+                subcommands.first { $0._commandName == name }.map { (name: name, abstract: $0.configuration.abstract) }
+            }
+            return UnknownCommand(word: argument, path: path, suggestions: Array(suggested))
+        }
+        return nil
+    }
+
+    func message(_ language: Language) -> String {
+        let prefix = path.joined(separator: " ")
+        var lines = [pick(language, vi: "Không có lệnh '\(word)'.", en: "There is no command '\(word)'.")]
+        if let first = suggestions.first {
+            lines[0] += pick(language, vi: " Có phải ý bạn là: \(prefix) \(first.name)?", en: " Did you mean: \(prefix) \(first.name)?")
+            for suggestion in suggestions {
+                lines.append("  \(prefix) \(suggestion.name) — \(suggestion.abstract)")
+            }
+        }
+        lines.append(pick(language, vi: "Xem các lệnh: \(prefix) --help", en: "See the commands: \(prefix) --help"))
+        return lines.joined(separator: "\n")
+    }
+}
