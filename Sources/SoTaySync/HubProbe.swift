@@ -54,6 +54,9 @@ public final class HubProbe: Sendable {
 
     public var snapshot: Snapshot { state.value }
 
+    /// Whether its syncs can send dossiers (the store it was given is unlocked).
+    public var opensResidentsData: Bool { store.isUnlocked }
+
     public func start() {
         let store = store
         let state = state

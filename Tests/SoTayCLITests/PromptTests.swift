@@ -124,6 +124,8 @@ struct PromptTests {
         (["--lang", "en", "sycn"], "There is no command 'sycn'. Did you mean: sotay sync?", "sotay sync — "),
         (["banana"], "Không có lệnh 'banana'.", "Xem các lệnh: sotay --help"),
         (["status", "--lang", "fr"], "--lang: chỉ có vi (tiếng Việt) hoặc en (tiếng Anh), không có \"fr\".", "Lệnh chưa đúng"),
+        (["guide"], "Lệnh chưa đúng: thiếu <mã-thủ-tục>.", "Xem cách dùng: sotay guide --help"),
+        (["drafts", "show", "abcd", "--bogus"], "Lệnh chưa đúng: không có tùy chọn --bogus.", "Xem cách dùng: sotay drafts show --help"),
     ])
     func commandLineMistakes(arguments: [String], message: String, detail: String) throws {
         let sotay = try Sotay()

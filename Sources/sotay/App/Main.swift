@@ -32,10 +32,7 @@ enum Main {
                 exit(0)
             }
             if code == .validationFailure {
-                let detail = SoTay.message(for: error)
-                let hint = language == .vi ? "Lệnh chưa đúng: \(detail) Xem cách dùng: sotay --help"
-                                           : "Wrong command: \(detail) See usage: sotay --help"
-                Output.error(hint)
+                Output.error(ParserMistake.message(SoTay.message(for: error), arguments: arguments, language: language))
                 exit(2)
             }
             Output.error(language == .vi ? "Lỗi: \(SoTay.message(for: error))" : "Error: \(SoTay.message(for: error))")

@@ -55,3 +55,55 @@ struct UnknownCommand: LocalizedMessage {
         return lines.joined(separator: "\n")
     }
 }
+
+/// The parser's own messages for a wrong command line, said in Vietnamese, with the usage of the
+/// command that was being typed (`sotay guide --help`, not only `sotay --help`).
+enum ParserMistake {
+    /// The commands named on the line, from `sotay` down (`sotay drafts show`).
+    static func commandPath(in arguments: [String]) -> [String] {
+        var command: any ParsableCommand.Type = SoTay.self
+        var path = ["sotay"]
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument.hasPrefix("-") {
+                if UnknownCommand.valueOptions.contains(argument) { index += 1 }
+                continue
+            }
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) })
+            else { break }
+            command = next
+            path.append(next._commandName)
+        }
+        return path
+    }
+
+    /// `detail` (argument-parser's English) in `language`, as one line with where to look.
+    static func message(_ detail: String, arguments: [String], language: Language) -> String {
+        let usage = commandPath(in: arguments).joined(separator: " ") + " --help"
+        guard language == .vi else { return "Wrong command: \(detail) See usage: \(usage)" }
+        return "Lệnh chưa đúng: \(vietnamese(detail)) Xem cách dùng: \(usage)"
+    }
+
+    /// The few shapes argument-parser's messages take; anything else is kept as it is.
+    static func vietnamese(_ detail: String) -> String {
+        let patterns: [(Regex<(Substring, Substring)>, (Substring) -> String)] = [
+            (/^Missing expected argument '(.+)'$/, { "thiếu \($0)." }),
+            (/^Unknown option '(.+)'$/, { "không có tùy chọn \($0)." }),
+            (/^Unexpected argument '(.+)'$/, { "thừa \"\($0)\"." }),
+            (/^Missing value for '(.+)'$/, { "thiếu giá trị sau \($0)." }),
+        ]
+        let trimmed = detail.trimmingCharacters(in: .whitespacesAndNewlines)
+        for (pattern, say) in patterns {
+            if let match = trimmed.wholeMatch(of: pattern) { return say(match.1) }
+        }
+        if let match = trimmed.firstMatch(of: /^The value '(.*)' is invalid for '(.+?)'/) {
+            return "giá trị \"\(match.1)\" không dùng được cho \(match.2)."
+        }
+        if let match = trimmed.firstMatch(of: /^Unexpected arguments? (.+)$/) {
+            return "thừa \(match.1)."
+        }
+        return trimmed
+    }
+}

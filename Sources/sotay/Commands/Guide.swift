@@ -61,7 +61,8 @@ struct GuideCommand: ParsableCommand {
             try Walks.anonymous(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
             return
         }
-        if noInput {
+        if noInput || !reader.isInteractive {
+            // A script: a clear failure (and its exit code) rather than a walk that keeps nothing.
             store = try Passphrase.unlock(store, need: .required, render: workspace.render)
         } else {
             // A resident is waiting: a missing passphrase is set here, and data that cannot be

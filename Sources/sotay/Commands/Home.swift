@@ -22,12 +22,18 @@ struct Home: ParsableCommand {
         // First start: the passphrase is set in the same flow as the profile. Later starts ask
         // for it once, here, for the whole session; Enter skips (names stay hidden).
         if try opened.hasPassphrase() { access.unlockIfWanted() } else { access.setUpIfMissing() }
-        let probe = BackgroundSync.start(opened)
+        // The probe syncs with the store as opened: sealed dossiers go only with the passphrase.
+        var probe = BackgroundSync.start(access.store)
         defer { probe.stop() }
         Output.line("")
         Output.line("Sổ Tay — " + render.t("Tổ công nghệ số cộng đồng", "Community digital technology team") + " · \(profile.name) · \(profile.village), \(profile.commune)")
         while true {
             let store = access.store
+            if store.isUnlocked && !probe.opensResidentsData {
+                // Opened later in the session (a walk asked for it): dossiers can go now too.
+                probe.stop()
+                probe = BackgroundSync.start(store)
+            }
             let draftCount = try store.draftCount()
             Output.line("")
             if let summary = try? store.syncSummary(announcements: 0) {
