@@ -149,7 +149,7 @@ struct Home: ParsableCommand {
         }
         switch kind {
         case .visit:
-            let count = number(render.t("Số hộ đã đến (Enter: 1): ", "Households visited (Enter: 1): "), 1...200) ?? 1
+            let count = number(render.t("Số hộ đã đến (Enter: 1): ", "Households visited (Enter: 1): "), ActivityRules.households) ?? 1
             entries = (0..<count).map { _ in ActivityRecord(kind: kind.rawValue, occurredAt: entries[0].occurredAt, village: profile.village) }
         case .guidance:
             guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
@@ -157,7 +157,7 @@ struct Home: ParsableCommand {
             SessionLog.askGuidance(reader: reader, workspace: workspace).apply(to: &entries[0])
         case .training:
             guard let topic = text(render.t("Chủ đề buổi tập huấn: ", "Session topic: ")),
-                  let participants = number(render.t("Số người tham dự: ", "Participants: "), 1...10_000)
+                  let participants = number(render.t("Số người tham dự: ", "Participants: "), ActivityRules.trainingParticipants)
             else {
                 Output.line(render.t("Chưa ghi: buổi tập huấn cần chủ đề và số người.", "Not logged: a session needs a topic and a number of participants."))
                 return
@@ -172,9 +172,9 @@ struct Home: ParsableCommand {
             else { return }
             entries[0].channel = channel.rawValue
             entries[0].topic = text(render.t("Nội dung (Enter: bỏ qua): ", "What about (Enter: skip): "))
-            entries[0].participants = number(render.t("Số người nghe, nếu biết (Enter: bỏ qua): ", "People reached, if known (Enter: skip): "), 1...100_000)
+            entries[0].participants = number(render.t("Số người nghe, nếu biết (Enter: bỏ qua): ", "People reached, if known (Enter: skip): "), ActivityRules.peopleReached)
         case .scamWarning:
-            entries[0].participants = number(render.t("Số người được cảnh báo, nếu nhiều người (Enter: bỏ qua): ", "People warned, if several (Enter: skip): "), 1...100_000)
+            entries[0].participants = number(render.t("Số người được cảnh báo, nếu nhiều người (Enter: bỏ qua): ", "People warned, if several (Enter: skip): "), ActivityRules.peopleReached)
         case .vneid, .payment, .undo:
             break
         }
