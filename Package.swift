@@ -30,7 +30,8 @@ let package = Package(
     ],
     targets: [
         // Domain types and every decision: no I/O, no database, no terminal.
-        .target(name: "SoTayCore"),
+        // Data/ holds lists kept as data (common passwords), embedded as source by the plugin.
+        .target(name: "SoTayCore", exclude: ["Data"], plugins: ["EmbedContent"]),
 
         // The procedure library as data: YAML loader, validator, and the bundled pack.
         .target(

@@ -13,6 +13,8 @@ extension Store {
         case added(AttachmentRecord)
         /// The same bytes are already attached to this dossier: nothing changed.
         case alreadyAttached(AttachmentRecord)
+        /// The same bytes were attached for another paper (or none): now linked to the one named.
+        case relinked(AttachmentRecord, from: String?)
     }
 
     /// Links a blob already in the blob folder to a dossier, and marks the dossier changed (a
@@ -22,8 +24,14 @@ extension Store {
         let vault = try requireVault()
         return try write { db in
             guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
-            if let existing = try Self.attachmentRecords(db, vault: vault, where: "dossierId = ? AND sha256 = ?", [dossierID, blob.sha256]).first {
-                return .alreadyAttached(existing)
+            if var existing = try Self.attachmentRecords(db, vault: vault, where: "dossierId = ? AND sha256 = ?", [dossierID, blob.sha256]).first {
+                guard let documentId, documentId != existing.documentId else { return .alreadyAttached(existing) }
+                let previous = existing.documentId
+                try db.execute(sql: "UPDATE attachment SET documentId = ? WHERE id = ?", arguments: [documentId, existing.id])
+                existing.documentId = documentId
+                dossier.updatedAt = max(now, dossier.updatedAt)
+                try dossier.update(db)
+                return .relinked(existing, from: previous)
             }
             let record = AttachmentRecord(id: UUID().uuidString.lowercased(), dossierId: dossierID, documentId: documentId, sha256: blob.sha256,
                                           size: blob.size, mediaType: blob.kind.mediaType, label: label, addedAt: now)
@@ -36,6 +44,22 @@ extension Store {
             try dossier.update(db)
             return .added(record)
         }
+    }
+
+    /// Takes one attachment off a dossier (the dossier counts as changed), then removes the
+    /// photo itself when no other dossier uses it.
+    public func detach(_ attachmentID: String, from dossierID: String, now: Date = Date()) throws(StoreError) {
+        let sha256: String? = try write { db in
+            guard var dossier = try DossierRecord.fetchOne(db, key: dossierID) else { throw StoreError.dossierNotFound(dossierID) }
+            guard let hash = try String.fetchOne(db, sql: "SELECT sha256 FROM attachment WHERE id = ? AND dossierId = ?", arguments: [attachmentID, dossierID])
+            else { return nil }
+            try db.execute(sql: "DELETE FROM attachment WHERE id = ?", arguments: [attachmentID])
+            dossier.updatedAt = max(now, dossier.updatedAt)
+            try dossier.update(db)
+            return hash
+        }
+        guard let sha256 else { return }
+        try blobFolder().remove(unreferencedBlobs(among: [sha256]))
     }
 
     public func attachments(of dossierID: String) throws(StoreError) -> [AttachmentStatus] {

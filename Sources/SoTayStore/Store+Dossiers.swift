@@ -168,6 +168,18 @@ extension Store {
         }
     }
 
+    /// Every resident on this laptop with the name and phone they gave (opened with the passphrase).
+    public func residentCards() throws(StoreError) -> [ResidentCard] {
+        let vault = try requireVault()
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT r.id, p.fullName, p.phone FROM resident r LEFT JOIN residentPersonal p ON p.residentId = r.id").map { row in
+                let id: String = row["id"]
+                return ResidentCard(id: id, name: try Self.openText(row["fullName"], context: SealContext.fullName(id), vault: vault),
+                                    phone: try Self.openText(row["phone"], context: SealContext.phone(id), vault: vault))
+            }
+        }
+    }
+
     /// Deletes a draft with its answers; the resident too when nothing else refers to them.
     public func deleteDraft(_ dossierID: String) throws(StoreError) {
         let hashes = try attachments(of: dossierID).map(\.attachment.sha256)

@@ -14,6 +14,26 @@ public final class HubProbe: Sendable {
         public var lastReport: SyncReport?
         public var lastError: SyncError?
         public var enrolled = true
+        /// When the hub's decisions were last pulled (by a sync or a pull alone).
+        public var lastPulledAt: Date?
+    }
+
+    /// What a probe that found the hub does next.
+    public enum Action: Sendable, Hashable {
+        /// Something waits to be sent, or nothing came down for a long while: a full sync.
+        case sync
+        /// Only the hub's decisions: one cheap `/v1/changes` request.
+        case pull
+        case nothing
+    }
+
+    /// The decision of one probe that reached the hub; no I/O.
+    public static func action(pending: Int, lastSyncAt: Date?, lastPulledAt: Date?, now: Date,
+                              staleAfter: TimeInterval = 15 * 60, pullEvery: TimeInterval = 120) -> Action {
+        let stale = lastSyncAt.map { now.timeIntervalSince($0) > staleAfter } ?? true
+        if pending > 0 || stale { return .sync }
+        let pulledRecently = lastPulledAt.map { now.timeIntervalSince($0) < pullEvery } ?? false
+        return pulledRecently ? .nothing : .pull
     }
 
     private let store: Store
@@ -22,24 +42,33 @@ public final class HubProbe: Sendable {
     private let task = Locked<Task<Void, Never>?>(nil)
     private let stopped = Locked(false)
 
-    public init(store: Store, schedule: ProbeSchedule = ProbeSchedule()) {
+    private let pullEvery: TimeInterval
+
+    /// - Parameter pullEvery: at most this long between two pulls of the hub's decisions while
+    ///   it is reachable (the reachable probe interval must not be longer).
+    public init(store: Store, schedule: ProbeSchedule = ProbeSchedule(), pullEvery: TimeInterval = 120) {
         self.store = store
         self.schedule = schedule
+        self.pullEvery = pullEvery
     }
 
     public var snapshot: Snapshot { state.value }
+
+    /// Whether its syncs can send dossiers (the store it was given is unlocked).
+    public var opensResidentsData: Bool { store.isUnlocked }
 
     public func start() {
         let store = store
         let state = state
         let stopped = stopped
         let initial = schedule
+        let pullEvery = pullEvery
         task.mutate { current in
             guard current == nil else { return }
             current = Task.detached(priority: .utility) {
                 var schedule = initial
                 while !stopped.value {
-                    let seconds = await Self.probeOnce(store: store, state: state, schedule: &schedule)
+                    let seconds = await Self.probeOnce(store: store, state: state, schedule: &schedule, pullEvery: pullEvery)
                     try? await Task.sleep(for: .seconds(seconds))
                 }
             }
@@ -57,7 +86,7 @@ public final class HubProbe: Sendable {
 
     /// One probe: is the hub there? If so and something waits (or nothing came down for a
     /// while), sync. Returns the seconds until the next probe.
-    private static func probeOnce(store: Store, state: Locked<Snapshot>, schedule: inout ProbeSchedule) async -> Int {
+    private static func probeOnce(store: Store, state: Locked<Snapshot>, schedule: inout ProbeSchedule, pullEvery: TimeInterval) async -> Int {
         guard let engine = try? SyncEngine.enrolled(store: store) else {
             state.mutate { $0.enrolled = false; $0.reachable = nil }
             return 60
@@ -78,21 +107,22 @@ public final class HubProbe: Sendable {
         }
         guard reachable else { return schedule.next(reachable: false) }
         let summary = try? store.syncSummary(announcements: 0)
-        let stale = summary?.link?.lastSyncAt.map { Date().timeIntervalSince($0) > 15 * 60 } ?? true
-        if (summary?.pending ?? 0) > 0 || stale {
-            // A `sotay sync` in another window (or a timer's) holds the folder: let it finish.
-            guard let lock = try? SyncLock.acquire(folder: store.directory) else { return schedule.next(reachable: true) }
-            defer { withExtendedLifetime(lock) {} }
-            state.mutate { $0.syncing = true }
-            do {
-                let report = try await engine.run()
-                state.mutate { $0.lastReport = report; $0.lastError = nil; $0.syncing = false }
-            } catch {
-                state.mutate { $0.lastError = error; $0.syncing = false }
-                return schedule.next(reachable: false)
-            }
+        let action = Self.action(pending: summary?.pending ?? 0, lastSyncAt: summary?.link?.lastSyncAt,
+                                 lastPulledAt: state.value.lastPulledAt, now: Date(), pullEvery: pullEvery)
+        guard action != .nothing else { return min(schedule.next(reachable: true), Int(pullEvery.rounded(.up))) }
+        // A `sotay sync` in another window (or a timer's) holds the folder: let it finish.
+        guard let lock = try? SyncLock.acquire(folder: store.directory) else { return schedule.next(reachable: true) }
+        defer { withExtendedLifetime(lock) {} }
+        state.mutate { $0.syncing = true }
+        do {
+            let report = action == .sync ? try await engine.run() : try await engine.pull()
+            state.mutate { $0.lastReport = report; $0.lastError = nil; $0.syncing = false; $0.lastPulledAt = Date() }
+        } catch {
+            state.mutate { $0.lastError = error; $0.syncing = false }
+            return schedule.next(reachable: false)
         }
-        return schedule.next(reachable: true)
+        // Never longer than the pull interval, so decisions arrive within it.
+        return min(schedule.next(reachable: true), max(1, Int(pullEvery.rounded(.up))))
     }
 }
 

@@ -102,6 +102,23 @@ public struct SyncEngine: Sendable {
         return report
     }
 
+    /// Only the hub's decisions (`/v1/changes`): one request when nothing is new. What an open
+    /// home menu does every couple of minutes, so that "cần bổ sung" shows while it is open.
+    public func pull() async throws(SyncError) -> SyncReport {
+        var report = SyncReport()
+        var retry = self.retry
+        do {
+            try await pullChanges(&report, &retry, { _ in })
+        } catch let error as SyncError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .unreachable(host: client.address.host)
+        }
+        return report
+    }
+
     private func noteAttemptTime() throws {
         try store.updateHubLink { link in link.lastAttemptAt = Date() }
     }

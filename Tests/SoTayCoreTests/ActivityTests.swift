@@ -84,3 +84,21 @@ struct ActivityTests {
         #expect(!never.matches(kind: "guidance", outcome: nil, reason: nil, payment: nil, satisfaction: nil, outsideCommune: true))
     }
 }
+
+@Suite("The limits of a log entry, shared by the log command, the home menu and the walk")
+struct ActivityRulesTests {
+    @Test("a time up to 10 minutes ahead of the clock is past work; later is the future")
+    func futureWindow() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(ActivityRules.isPast(now.addingTimeInterval(-86_400), now: now))
+        #expect(ActivityRules.isPast(now.addingTimeInterval(600), now: now))
+        #expect(!ActivityRules.isPast(now.addingTimeInterval(601), now: now))
+    }
+
+    @Test("satisfaction typed as text keeps to the shared 1–5")
+    func satisfaction() {
+        #expect(ActivityInput.satisfaction(" 5 ") == 5)
+        #expect(ActivityInput.satisfaction("6") == nil && ActivityInput.satisfaction("0") == nil)
+        #expect(ActivityRules.satisfaction == 1...5)
+    }
+}

@@ -107,10 +107,13 @@ struct SyncEndToEndTests {
         #expect(try hub.admin(["dossiers", "set-status", id, "needs-supplement", "--reason", "Cần ghi chú nơi sinh"]).status == 0)
         #expect(try laptop.sotay.run(["sync"]).status == 0)
 
-        // The volunteer resumes, answers the optional note, and agrees to send the supplement.
-        let resumed = try laptop.sotay.run(["drafts", "resume", String(id.prefix(8))], input: "Sinh tại trạm y tế xã\ncó\n")
+        // The volunteer resumes, answers the optional note, changes nothing else (Enter at the
+        // list of answers), and agrees to send the supplement.
+        let resumed = try laptop.sotay.run(["drafts", "resume", String(id.prefix(8))], input: "Sinh tại trạm y tế xã\n\ncó\n")
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
         #expect(resumed.stdout.contains("lần gửi 2"))
+        #expect(resumed.stdout.contains("Xã yêu cầu bổ sung hồ sơ \(id.prefix(8)): Cần ghi chú nơi sinh"), "the officer's reason comes first")
+        #expect(resumed.stdout.contains("Gửi bổ sung lên xã?"))
         #expect(try laptop.sotay.run(["sync"]).status == 0)
 
         let detail = try #require(try hub.adminJSON(["dossiers", "show", id, "--json"]) as? [String: Any])

@@ -143,3 +143,53 @@ public final class InteractiveSotay {
         public var description: String { "no prompt in time; output so far:\n\(output)" }
     }
 }
+
+/// `sotay` in a pseudo-terminal, typed at as a person does: what needs a real terminal (the
+/// hidden passphrase prompt, readline, Ctrl-C and Ctrl-D) is driven through python3's `pty`.
+extension Sotay {
+    /// Wait for `expect` in the output, then type `send` ("\u{4}" is Ctrl-D, "\u{3}" Ctrl-C).
+    public struct Keys: Sendable {
+        public var expect: String
+        public var send: String
+        public init(_ expect: String, _ send: String) {
+            self.expect = expect
+            self.send = send
+        }
+    }
+
+    public struct TerminalResult: Sendable, CustomStringConvertible {
+        /// What the terminal showed, with carriage returns and escape sequences removed.
+        public var output: String
+        /// The exit code, or minus the signal that ended it; `nil` if it had to be killed.
+        public var status: Int32?
+        /// The text that never appeared, when the session got stuck.
+        public var timedOut: String?
+        public var description: String { "status \(status.map(String.init) ?? "none"), stuck at \(timedOut ?? "nothing"):\n\(output)" }
+    }
+
+    static let ptyDriver = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appending(path: "../SoTayCLITests/Fixtures/pty-drive.py").standardizedFileURL
+
+    public func terminal(_ arguments: [String], _ keys: [Keys], timeout: Double = 30) throws -> TerminalResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [Self.ptyDriver.path, String(timeout), Sotay.binary.path] + arguments
+        var environment = self.environment
+        environment["TERM"] = "dumb"
+        process.environment = environment
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        let script = keys.map { ["expect": $0.expect, "send": $0.send] }
+        stdin.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: script))
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        let raw = object["output"] as? String ?? ""
+        let cleaned = raw.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+            .replacingOccurrences(of: "\r", with: "")
+        return TerminalResult(output: cleaned, status: (object["status"] as? Int).map(Int32.init), timedOut: object["timedOut"] as? String)
+    }
+}

@@ -57,7 +57,7 @@ public enum ActivityInput {
 
     /// A satisfaction score 1–5, or nil.
     public static func satisfaction(_ text: String) -> Int? {
-        guard let score = Int(text.trimmingCharacters(in: .whitespaces)), (1...5).contains(score) else { return nil }
+        guard let score = Int(text.trimmingCharacters(in: .whitespaces)), ActivityRules.satisfaction.contains(score) else { return nil }
         return score
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The guided walk through one procedure, as a value-type state machine with no I/O.
 ///
 /// The terminal loop shows what a `Transition` says and reads a line; the session decides
@@ -16,7 +18,11 @@ public struct ChecklistSession: Sendable {
     public enum Reply: Sendable, Hashable {
         case answer(AnswerInput)
         case back
+        /// `>`: keep the answer shown and go on to the next question still to answer.
+        case forward
         case skip
+        /// "có" to `confirmSkip`: erase the answer and leave the optional question unanswered.
+        case skipConfirmed
         case help
         case quit
     }
@@ -37,6 +43,9 @@ public struct ChecklistSession: Sendable {
         case reask(Step, Reason)
         /// Show the step's help, then ask it again.
         case help(Step)
+        /// `bỏ qua` on a question already answered: ask before erasing `current`; a yes is
+        /// `.skipConfirmed`, anything else asks the step again.
+        case confirmSkip(Step, current: AnswerValue)
         /// Nothing left to ask.
         case finished(ChecklistStatus)
         /// The volunteer stopped; everything accepted so far is kept.
@@ -46,12 +55,17 @@ public struct ChecklistSession: Sendable {
     public enum Reason: Sendable, Hashable, LocalizedMessage {
         case invalid(ValidationFailure)
         case atFirstQuestion
+        /// `>` on a question without an answer: there is nothing to keep.
+        case nothingToKeep
 
         public func message(_ language: Language) -> String {
             switch self {
             case .invalid(let failure): failure.message(language)
             case .atFirstQuestion:
                 pick(language, vi: "Đây là câu đầu tiên, không quay lại được nữa.", en: "This is the first question; there is nothing before it.")
+            case .nothingToKeep:
+                pick(language, vi: "Câu này chưa có câu trả lời để giữ: trả lời, hoặc gõ \"bỏ qua\" nếu không bắt buộc.",
+                     en: "This question has no answer to keep: answer it, or type \"skip\" if it is optional.")
             }
         }
     }
@@ -98,17 +112,42 @@ public struct ChecklistSession: Sendable {
             }
             currentIndex = previous
             return Transition(accepted: nil, passed: [], next: .ask(steps[previous], current: answers[steps[previous].id]))
-        case .skip:
+        case .forward:
+            guard answers[step.id] != nil else {
+                return Transition(accepted: nil, passed: [], next: .reask(step, .nothingToKeep))
+            }
+            return move(from: index, to: firstPending(after: index), accepted: nil)
+        case .skip, .skipConfirmed:
             guard !step.isRequired else {
                 return Transition(accepted: nil, passed: [], next: .reask(step, .invalid(.notSkippable)))
             }
+            if reply == .skip, let current = answers[step.id], current != .skipped {
+                return Transition(accepted: nil, passed: [], next: .confirmSkip(step, current: current))
+            }
             return accept(.skipped, at: index)
+        case .answer(.text(let text)) where text.trimmingCharacters(in: .whitespaces).isEmpty && answers[step.id] != nil:
+            // Enter on a question shown with its answer (after `<`) keeps that answer.
+            return move(from: index, to: firstPending(after: index), accepted: nil)
         case .answer(let input):
             switch parser.parse(input, for: step, answers: answers) {
             case .success(let value): return accept(value, at: index)
             case .failure(let failure): return Transition(accepted: nil, passed: [], next: .reask(step, .invalid(failure)))
             }
         }
+    }
+
+    /// Goes back to one question already asked, to change its answer (a supplement the commune
+    /// asked for); `nil` when the step asks nothing or does not apply.
+    public mutating func revisit(_ stepID: String) -> Transition? {
+        guard let index = steps.firstIndex(where: { $0.id == stepID }), steps[index].asks, applies(index) else { return nil }
+        currentIndex = index
+        return Transition(accepted: nil, passed: [], next: .ask(steps[index], current: answers[stepID]))
+    }
+
+    /// The current step asked again as it was first shown (after a `confirmSkip` answered no).
+    public func askAgain() -> Transition {
+        guard let index = currentIndex else { return Transition(accepted: nil, passed: [], next: .finished(status)) }
+        return Transition(accepted: nil, passed: [], next: .ask(steps[index], current: answers[steps[index].id]))
     }
 
     /// Records an answer given outside the walk (an answers file), checked like a typed one.
@@ -148,6 +187,12 @@ public struct ChecklistSession: Sendable {
 
     private func firstPending() -> Int? {
         steps.indices.first { steps[$0].asks && applies($0) && answers[steps[$0].id] == nil }
+    }
+
+    /// The next question after `index` still to answer, else the first one before it (so that
+    /// going forward after `<` goes on to the questions the volunteer came back from).
+    private func firstPending(after index: Int) -> Int? {
+        steps.indices.first { $0 > index && steps[$0].asks && applies($0) && answers[steps[$0].id] == nil } ?? firstPending()
     }
 
     private func lastAnswered(before end: Int) -> Int {

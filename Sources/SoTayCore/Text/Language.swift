@@ -8,6 +8,12 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         let trimmed = code?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
         self = trimmed.hasPrefix("en") ? .en : .vi
     }
+
+    /// Whether `code` names a language Sổ Tay speaks: vi or en, with or without a region (en_US).
+    public static func isSupported(code: String) -> Bool {
+        let base = code.lowercased().trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).first
+        return base.map { allCases.map(\.rawValue).contains(String($0)) } ?? false
+    }
 }
 
 /// A text in Vietnamese with an optional English version.

@@ -39,4 +39,12 @@ public struct BlobUploadRecord: Codable, Sendable, Hashable, FetchableRecord, Pe
 public struct AttachmentStatus: Sendable, Hashable {
     public var attachment: AttachmentRecord
     public var uploaded: Bool
+
+    /// The revision of `dossier` the hub already has this file in, if any: it was attached
+    /// before the dossier was last marked ready and that revision reached the hub. Taking it
+    /// off then needs a new revision without it; the hub keeps the old one.
+    public func sentRevision(of dossier: DossierRecord) -> Int? {
+        guard dossier.sentRevision > 0, let readyAt = dossier.readyAt, attachment.addedAt <= readyAt else { return nil }
+        return dossier.sentRevision
+    }
 }

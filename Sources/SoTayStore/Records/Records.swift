@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SoTayCore
 
 /// The volunteer who logs the work, and where.
 public struct VolunteerProfile: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -80,6 +81,10 @@ public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
 
     /// Changed after it was last marked ready: a new revision is needed to send the change.
     public var changedSinceReady: Bool { readyAt.map { updatedAt > $0 } ?? false }
+    /// Where it stands, in the volunteer's words (nháp, sẵn sàng gửi, đã gửi, cần bổ sung, xong).
+    public var progress: DossierProgress {
+        DossierProgress(revision: revision, sentRevision: sentRevision, changedSinceReady: changedSinceReady, hubStatus: hubStatus)
+    }
 
     /// The short form of the id that volunteers type (the first 8 characters).
     public var shortID: String { String(id.prefix(8)) }

@@ -12,6 +12,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Thư mục dữ liệu (mặc định $SOTAY_HOME hoặc ~/.local/share/sotay).", valueName: "thư-mục"))
     var dataDir: String?
 
+    /// `--lang fr` is refused rather than quietly read as Vietnamese.
+    func validate() throws {
+        guard let lang else { return }
+        guard Language.isSupported(code: lang) else {
+            throw ValidationError("--lang: chỉ có vi (tiếng Việt) hoặc en (tiếng Anh), không có \"\(lang)\".")
+        }
+    }
+
     var language: Language {
         Language(code: lang ?? ProcessInfo.processInfo.environment["SOTAY_LANG"])
     }
@@ -48,6 +56,8 @@ enum CLIError: Error, LocalizedMessage {
     case inputEnded
     case notReady(draft: String, steps: [(id: String, text: String)])
     case invalidProfileField(String, ValidationFailure)
+    case ambiguousResident(String, [ResidentCard])
+    case unknownResident(String)
 
     func message(_ language: Language) -> String {
         switch self {
@@ -80,6 +90,13 @@ enum CLIError: Error, LocalizedMessage {
             return pick(language, vi: "Hết dữ liệu vào trước khi trả lời xong.", en: "Input ended before the questions were answered.")
         case .invalidProfileField(let field, let reason):
             return "\(field): \(reason.message(language))"
+        case .ambiguousResident(let query, let cards):
+            let lines = cards.map { "  \($0.id) · \($0.name ?? "?")" + ($0.phone.map { " · \($0)" } ?? "") }.joined(separator: "\n")
+            return pick(language, vi: "Có \(cards.count) người dân khớp với \"\(query)\":\n", en: "\(cards.count) residents match \"\(query)\":\n") + lines
+                + pick(language, vi: "\nGõ lại với mã của người cần: --resident MÃ", en: "\nRun it again with the right one's id: --resident ID")
+        case .unknownResident(let query):
+            return pick(language, vi: "Không có người dân nào trên máy khớp với \"\(query)\" (mã, số điện thoại hoặc họ tên). Bỏ --resident để bắt đầu với người dân mới.",
+                        en: "No resident on this laptop matches \"\(query)\" (id, phone or name). Leave out --resident to start with a new resident.")
         }
     }
 }

@@ -9,6 +9,10 @@ enum Main {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let language = Language(code: languageArgument(arguments) ?? ProcessInfo.processInfo.environment["SOTAY_LANG"])
+        if let mistake = UnknownCommand.find(in: arguments) {
+            Output.error(mistake.message(language))
+            exit(2)
+        }
         do {
             var command = try SoTay.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -28,10 +32,7 @@ enum Main {
                 exit(0)
             }
             if code == .validationFailure {
-                let detail = SoTay.message(for: error)
-                let hint = language == .vi ? "Lệnh chưa đúng: \(detail) Xem cách dùng: sotay --help"
-                                           : "Wrong command: \(detail) See usage: sotay --help"
-                Output.error(hint)
+                Output.error(ParserMistake.message(SoTay.message(for: error), arguments: arguments, language: language))
                 exit(2)
             }
             Output.error(language == .vi ? "Lỗi: \(SoTay.message(for: error))" : "Error: \(SoTay.message(for: error))")
@@ -55,7 +56,7 @@ struct SoTay: ParsableCommand {
         abstract: "Sổ Tay — sổ tay của Tổ công nghệ số cộng đồng: hướng dẫn thủ tục, hồ sơ nháp, không cần mạng.",
         discussion: "Chạy \"sotay\" không kèm gì để mở thực đơn chính.",
         version: "sotay \(SoTayVersion.current)",
-        subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Attach.self, Enroll.self, SyncCommand.self,
+        subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Attach.self, Detach.self, Enroll.self, SyncCommand.self,
                       Log.self, ReportCommand.self, StatusCommand.self, SettingsCommand.self, ContentCommand.self,
                       ConsentCommand.self, PassphraseCommand.self, PurgeCommand.self],
         defaultSubcommand: Home.self

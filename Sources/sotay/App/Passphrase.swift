@@ -41,9 +41,21 @@ enum Passphrase {
         let prompt = need == .required
             ? render.t("Cụm mật khẩu Sổ Tay (để mở dữ liệu người dân): ", "Sổ Tay passphrase (to open residents' data): ")
             : render.t("Cụm mật khẩu Sổ Tay (Enter để bỏ qua, không hiện tên người dân): ", "Sổ Tay passphrase (Enter to skip; names stay hidden): ")
+        var lastFailure: any Error = StoreError.wrongPassphrase
         for attempt in 1...3 {
-            guard let typed = readHidden(prompt: prompt) else { break }
-            if typed.isEmpty && need == .optional { return nil }
+            // Ctrl-D: the volunteer gives up on opening the data, which is not a wrong passphrase.
+            guard let typed = readHidden(prompt: prompt) else {
+                if need == .optional { return nil }
+                throw PassphraseError.cancelled
+            }
+            if typed.isEmpty {
+                if need == .optional { return nil }
+                lastFailure = PassphraseError.cancelled
+                if attempt < 3 {
+                    Output.error("  ✗ " + render.t("Chưa gõ gì. Gõ cụm mật khẩu, hoặc Ctrl-D để thôi.", "Nothing typed. Type the passphrase, or Ctrl-D to give up."))
+                }
+                continue
+            }
             let result: Result<Store, StoreError>
             do { result = .success(try store.unlocked(passphrase: typed)) } catch { result = .failure(error) }
             switch result {
@@ -51,29 +63,35 @@ enum Passphrase {
                 return (unlocked, typed)
             case .failure(.wrongPassphrase) where attempt < 3:
                 Output.error("  ✗ " + StoreError.wrongPassphrase.message(render.language))
+            case .failure(.wrongPassphrase):
+                lastFailure = StoreError.wrongPassphrase
             case .failure(let error):
                 throw error
             }
         }
-        throw StoreError.wrongPassphrase
+        throw lastFailure
     }
 
     /// A new passphrase: `SOTAY_NEW_PASSPHRASE` (or `SOTAY_PASSPHRASE` when setting the first
     /// one), else typed twice at a terminal.
+    /// A weak one (see `PassphraseStrength`) is refused with its reason and asked again.
     static func new(render: Render, environmentKeys: [String]) throws -> String {
         for key in environmentKeys {
-            if let given = ProcessInfo.processInfo.environment[key], !given.isEmpty { return given }
+            guard let given = ProcessInfo.processInfo.environment[key], !given.isEmpty else { continue }
+            if let weakness = PassphraseStrength.weakness(of: given) { throw PassphraseError.weak(weakness, variable: key) }
+            return given
         }
         guard isatty(STDIN_FILENO) == 1 else { throw PassphraseError.needTerminal }
-        Output.line(render.t("Đặt cụm mật khẩu cho Sổ Tay: ít nhất \(Store.minimumPassphraseLength) ký tự, nên là vài từ dễ nhớ. Quên thì không mở lại được dữ liệu người dân trên máy này.",
-                             "Choose a passphrase for Sổ Tay: at least \(Store.minimumPassphraseLength) characters, a few words you remember. If it is forgotten, residents' data on this laptop cannot be opened again."))
-        for _ in 1...3 {
-            guard let first = readHidden(prompt: render.t("Cụm mật khẩu mới: ", "New passphrase: ")) else { break }
-            guard first.count >= Store.minimumPassphraseLength else {
-                Output.error("  ✗ " + StoreError.passphraseTooShort(minimum: Store.minimumPassphraseLength).message(render.language))
+        Output.line(render.t("Đặt cụm mật khẩu cho Sổ Tay: ít nhất \(PassphraseStrength.minimumWords) từ và \(PassphraseStrength.minimumLength) ký tự, những từ bạn dễ nhớ mà người khác khó đoán. Quên thì không mở lại được dữ liệu người dân trên máy này.",
+                             "Choose a passphrase for Sổ Tay: at least \(PassphraseStrength.minimumWords) words and \(PassphraseStrength.minimumLength) characters, words you remember that others would not guess. If it is forgotten, residents' data on this laptop cannot be opened again."))
+        // Five tries: a weak one refused with its reason is part of learning what works.
+        for _ in 1...5 {
+            guard let first = readHidden(prompt: render.t("Cụm mật khẩu mới: ", "New passphrase: ")) else { throw PassphraseError.cancelled }
+            if let weakness = PassphraseStrength.weakness(of: first) {
+                Output.error("  ✗ " + weakness.message(render.language))
                 continue
             }
-            guard let second = readHidden(prompt: render.t("Gõ lại để kiểm tra: ", "Type it again: ")) else { break }
+            guard let second = readHidden(prompt: render.t("Gõ lại để kiểm tra: ", "Type it again: ")) else { throw PassphraseError.cancelled }
             if first == second { return first }
             Output.error("  ✗ " + render.t("Hai lần gõ không giống nhau. Thử lại.", "The two do not match. Try again."))
         }
@@ -82,7 +100,6 @@ enum Passphrase {
 
     /// One line typed with the terminal's echo off; `nil` at the end of input.
     static func readHidden(prompt: String) -> String? {
-        Output.write(prompt)
         var saved = termios()
         let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
         if isTerminal {
@@ -91,14 +108,35 @@ enum Passphrase {
             quiet.c_lflag |= tcflag_t(ECHONL)
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
         }
-        defer { if isTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) } }
-        return Swift.readLine(strippingNewline: true)
+        // The prompt after the echo is off (which flushes what was typed before it), so that a
+        // line typed as soon as the prompt shows is kept; the echo comes back without a flush.
+        Output.write(prompt)
+        guard isTerminal else { return Swift.readLine(strippingNewline: true) }
+        defer { tcsetattr(STDIN_FILENO, TCSADRAIN, &saved) }
+        return readTerminalLine()
+    }
+
+    /// One line straight from the terminal. Not through stdio: after Ctrl-D its end-of-file
+    /// would stick, and every later prompt would read nothing.
+    private static func readTerminalLine() -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
     }
 }
 
 enum PassphraseError: Error, LocalizedMessage {
     case needTerminal
     case notSet
+    /// Ctrl-D (or nothing typed) at the prompt.
+    case cancelled
+    case weak(PassphraseStrength.Weakness, variable: String)
 
     func message(_ language: Language) -> String {
         switch self {
@@ -108,6 +146,11 @@ enum PassphraseError: Error, LocalizedMessage {
         case .notSet:
             pick(language, vi: "Chưa đặt được cụm mật khẩu; không có gì thay đổi. Chạy lại lệnh khi sẵn sàng.",
                  en: "No passphrase was set; nothing changed. Run the command again when ready.")
+        case .cancelled:
+            pick(language, vi: "Chưa gõ cụm mật khẩu; dữ liệu người dân chưa được mở, không có gì thay đổi.",
+                 en: "No passphrase typed; residents' data was not opened and nothing changed.")
+        case .weak(let weakness, let variable):
+            "\(variable): " + weakness.message(language)
         }
     }
 }

@@ -33,14 +33,17 @@ struct Attach: ParsableCommand {
         if let label, !AttachmentLabel.isValid(label) { throw AttachmentError.invalidLabel(label) }
 
         var failed = false
+        var attachedOne = false
         for file in files {
             do {
                 try attaching.attach(path: file, documentId: document, label: label)
+                attachedOne = true
             } catch let error as any LocalizedMessage {
                 Output.error("✗ " + error.message(workspace.language))
                 failed = true
             }
         }
+        if let document, attachedOne { try attaching.markPresent(document, today: workspace.today) }
         if try store.dossier(dossier.id).changedSinceReady {
             Output.line(workspace.render.t("Hồ sơ đã đánh dấu gửi trước đó; để gửi kèm tệp mới: sotay drafts ready \(dossier.shortID)",
                                            "The dossier was marked ready before; to send the new files: sotay drafts ready \(dossier.shortID)"))
@@ -67,6 +70,18 @@ struct Attaching {
         guard documentIDs.contains(id) else { throw AttachmentError.unknownDocument(id, valid: documentIDs) }
     }
 
+    /// The paper counts as present: the document step is answered "có", as in the walk, with
+    /// the dossier's progress recomputed.
+    func markPresent(_ documentId: String, today: CalendarDate) throws {
+        guard let step = procedure.steps.first(where: { $0.id == documentId }) else { return }
+        var answers = try store.answers(of: dossier.id)
+        guard answers[documentId] != .bool(true) else { return }
+        answers[documentId] = .bool(true)
+        let steps = (dossier.intake ? ResidentIntake.steps : []) + procedure.steps
+        try store.record(.bool(true), for: step, in: dossier.id, status: Checklist.status(steps: steps, answers: answers))
+        Output.line(render.t("✓ Giấy \(render.text(step.text)): đã có.", "✓ Paper \(render.text(step.text)): present."))
+    }
+
     /// Checks and copies the file in, links it, and says so on one line.
     func attach(path: String, documentId: String?, label: String?) throws {
         let source = Self.fileURL(path)
@@ -79,6 +94,9 @@ struct Attaching {
         case .added:
             Output.line(render.t("✓ Đã đính kèm \(name) (\(render.text(blob.kind.title)), \(size), mã \(blob.sha256.prefix(8)))\(target)",
                                  "✓ Attached \(name) (\(render.text(blob.kind.title)), \(size), code \(blob.sha256.prefix(8)))\(target)"))
+        case .relinked(let existing, _):
+            Output.line(render.t("✓ Tệp \(existing.label) đã có trong hồ sơ; nay gắn với giấy: \(document ?? "")",
+                                 "✓ \(existing.label) was already attached; it is now linked to the paper: \(document ?? "")"))
         case .alreadyAttached(let existing):
             Output.line(render.t("• Tệp này đã được đính kèm hồ sơ này rồi (\(existing.label)); không thêm lần nữa.",
                                  "• This file is already attached to this dossier (\(existing.label)); not added again."))

@@ -24,6 +24,8 @@ struct Drafts: ParsableCommand {
             var residentId: String
             var residentName: String?
             var status: String
+            /// nháp, sẵn sàng gửi, đã gửi, cần bổ sung, xong: `draft`, `ready`, `sent`, `needs-supplement`, `done`.
+            var state: DossierProgress
             var completeness: Int
             var walkFinished: Bool
             var createdAt: Date
@@ -40,7 +42,7 @@ struct Drafts: ParsableCommand {
                     id: dossier.id, shortId: dossier.shortID, procedureId: dossier.procedureId,
                     procedureTitle: workspace.pack.procedure(dossier.procedureId).map { workspace.render.text($0.title) } ?? dossier.procedureId,
                     residentId: dossier.residentId, residentName: draft.residentName, status: dossier.status,
-                    completeness: dossier.percent,
+                    state: dossier.progress, completeness: dossier.percent,
                     walkFinished: dossier.walkFinishedAt != nil, createdAt: dossier.createdAt, updatedAt: dossier.updatedAt)
             }
             if json {
@@ -53,10 +55,10 @@ struct Drafts: ParsableCommand {
                 return
             }
             for item in items {
-                let name = item.residentName ?? render.t("(chưa có tên)", "(no name yet)")
-                let state = item.walkFinished ? render.t("đã hỏi xong", "walk finished") : render.t("đang làm", "in progress")
+                let name = item.residentName ?? DraftNames.missing(locked: !store.isUnlocked, render: render)
+                let walk = item.walkFinished ? render.t("đã hỏi xong", "walk finished") : render.t("đang làm", "in progress")
                 Output.line("  \(item.shortId)  \(name) · \(item.procedureTitle)")
-                Output.line("            \(render.t("đủ", "complete")) \(item.completeness)% · \(state) · \(render.date(item.updatedAt))")
+                Output.line("            \(render.text(item.state.title)) · \(render.t("đủ", "complete")) \(item.completeness)% · \(walk) · \(render.date(item.updatedAt))")
             }
             Output.line("")
             Output.line(render.t("Xem: sotay drafts show MÃ · Làm tiếp: sotay drafts resume MÃ", "View: sotay drafts show ID · Continue: sotay drafts resume ID"))
@@ -224,6 +226,13 @@ struct Drafts: ParsableCommand {
     }
 }
 
+/// What a drafts list shows when a resident's name is not there.
+enum DraftNames {
+    static func missing(locked: Bool, render: Render) -> String {
+        locked ? render.t("(đã khóa)", "(locked)") : render.t("(chưa có tên)", "(no name yet)")
+    }
+}
+
 /// Marking a dossier ready: only when every required question is answered.
 enum ReadyMarking {
     static func mark(_ dossier: DossierRecord, store: Store, workspace: Workspace) throws {
@@ -293,10 +302,53 @@ enum Walks {
         let session = ChecklistSession(procedure: procedure, answers: answers, residentIntake: dossier.intake, today: workspace.today)
         var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: reader, render: workspace.render,
                               province: workspace.province(for: try store.profile()))
+        // Sent and complete (the commune may have asked for more): review, then a supplement.
+        if dossier.revision > 0 && session.pendingRequired.isEmpty && dossier.progress != .done {
+            try supplement(dossier, walk: &walk, store: store, workspace: workspace, reader: reader)
+            return
+        }
         if try walk.run() == .finished {
             try offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
             try SessionLog.record(dossier.id, store: store, workspace: workspace, reader: reader)
         }
+    }
+
+    /// A dossier already sent: the commune's reason first (when it asked for more), then every
+    /// answer and paper by number, any of which can be changed; then "Gửi bổ sung lên xã?".
+    static func supplement(_ dossier: DossierRecord, walk: inout GuidedWalk, store: Store, workspace: Workspace, reader: LineReader) throws {
+        let render = workspace.render
+        if dossier.progress == .needsSupplement {
+            let reason = dossier.hubReason.map { ": \($0)" } ?? "."
+            Output.line("⚠ " + render.t("Xã yêu cầu bổ sung hồ sơ \(dossier.shortID)\(reason)", "The commune asks for more on dossier \(dossier.shortID)\(reason)"))
+        } else {
+            Output.line(render.t("Hồ sơ \(dossier.shortID) đã gửi lên xã (lần gửi \(dossier.revision)). Sửa gì sẽ được gửi bổ sung.",
+                                 "Dossier \(dossier.shortID) was sent (revision \(dossier.revision)). Changes go as a supplement."))
+        }
+        // What was never answered comes first (a note the commune asks for, a paper now brought).
+        if try walk.runPending() == .quit { return }
+        while true {
+            let session = walk.session
+            let steps = session.steps.filter { $0.asks && Checklist.applies($0, answers: session.answers) }
+            Output.line(render.t("Câu trả lời và giấy tờ:", "Answers and papers:"))
+            for (number, step) in steps.enumerated() {
+                let answer = session.answers[step.id].map { $0.display(for: step, render.language) } ?? render.t("(chưa trả lời)", "(no answer)")
+                Output.line("  \(number + 1). \(render.text(step.text)) → \(answer)")
+            }
+            guard let line = reader.read(prompt: render.t("Số câu hoặc giấy tờ cần sửa (Enter khi xong): ", "Number of the answer or paper to change (Enter when done): ")) else { break }
+            let typed = line.trimmingCharacters(in: .whitespaces)
+            if typed.isEmpty || GuidedWalk.reply(typed) == .quit { break }
+            guard let number = Int(typed), steps.indices.contains(number - 1) else {
+                Output.line("  ✗ " + render.t("Gõ một số từ 1 đến \(steps.count), hoặc Enter khi xong.", "Type a number from 1 to \(steps.count), or Enter when done."))
+                continue
+            }
+            if try walk.revisit(steps[number - 1].id) == .quit { return }
+        }
+        guard try store.dossier(dossier.id).changedSinceReady else {
+            Output.line(render.t("Chưa sửa gì, nên chưa gửi bổ sung. Khi có giấy tờ mới: sotay drafts resume \(dossier.shortID)",
+                                 "Nothing changed, so no supplement was sent. When new papers come: sotay drafts resume \(dossier.shortID)"))
+            return
+        }
+        try offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
     }
 
     /// After a finished walk with every required answer: ask once whether to send it.
@@ -308,7 +360,7 @@ enum Walks {
         let session = ChecklistSession(procedure: procedure, answers: try store.answers(of: dossier.id), residentIntake: dossier.intake, today: workspace.today)
         guard session.pendingRequired.isEmpty else { return }
         let question = dossier.revision == 0 ? render.t("Đánh dấu hồ sơ sẵn sàng gửi lên xã? (có/không) ", "Mark the dossier ready to send to the commune? (yes/no) ")
-                                             : render.t("Hồ sơ đã sửa sau lần gửi trước. Gửi bổ sung lên xã? (có/không) ", "The dossier changed since it was sent. Send a supplement? (yes/no) ")
+                                             : render.t("Hồ sơ đã sửa sau lần gửi trước. Gửi bổ sung lên xã? (có/không) ", "The dossier changed since it was sent. Send the supplement to the commune? (yes/no) ")
         guard let line = reader.read(prompt: question, completions: render.language == .vi ? ["có", "không"] : ["yes", "no"]),
               case .success(.bool(true)) = AnswerParser(today: workspace.today).parseYesNo(.text(line))
         else {
@@ -319,15 +371,19 @@ enum Walks {
     }
 
     /// A new walk from the home menu: the consent question first; a yes starts a draft.
-    static func start(_ procedure: Procedure, store: Store, workspace: Workspace, profile: VolunteerProfile, reader: LineReader) throws {
+    static func start(_ procedure: Procedure, access: ResidentAccess, workspace: Workspace, profile: VolunteerProfile, reader: LineReader) throws {
         if let warning = workspace.render.staleWarning(procedure, today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths) {
             Output.line(warning)
         }
         guard let consent = try Consent.ask(pack: workspace.pack, profile: profile, reader: reader, render: workspace.render) else {
-            try anonymous(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
+            try anonymous(procedure, store: access.store, workspace: workspace, profile: profile, reader: reader)
             return
         }
-        let store = try Passphrase.unlock(store, need: .required, render: workspace.render)
+        // Not opened (Ctrl-D, a forgotten passphrase): the resident is still guided, nothing kept.
+        guard let store = access.open() else {
+            try anonymous(procedure, store: access.store, workspace: workspace, profile: profile, reader: reader)
+            return
+        }
         let dossier = try store.startDraft(procedureID: procedure.id, packVersion: workspace.pack.version, residentID: nil, profile: profile, consent: consent)
         try resume(dossier, store: store, workspace: workspace, reader: reader)
     }

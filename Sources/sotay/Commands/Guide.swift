@@ -13,8 +13,8 @@ struct GuideCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Mã thủ tục (xem: sotay procedures).", valueName: "mã-thủ-tục"))
     var procedureID: String
 
-    @Option(name: .long, help: ArgumentHelp("Làm tiếp cho một người dân đã có trên máy.", valueName: "mã-người-dân"))
-    var resident: String?
+    @Option(name: .customLong("resident"), help: ArgumentHelp("Làm tiếp cho một người dân đã có trên máy: mã, số điện thoại hoặc họ tên.", valueName: "người-dân"))
+    var residentQuery: String?
 
     @Option(name: .long, help: ArgumentHelp("Tệp JSON {\"mã câu hỏi\": câu trả lời} điền sẵn; chỉ hỏi những câu còn thiếu.", valueName: "tệp"))
     var answers: String?
@@ -33,6 +33,17 @@ struct GuideCommand: ParsableCommand {
         let procedure = try workspace.procedure(procedureID)
         var store = try global.openStore()
         let profile = try Profiles.require(store: store, workspace: workspace, interactive: !noInput)
+        // A name or a phone is looked up among the residents (their names are sealed: the
+        // passphrase is needed); an id is used as it is.
+        var resident = residentQuery
+        if let query = residentQuery, try !store.residentExists(query) {
+            store = try Passphrase.unlock(store, need: .required, render: workspace.render)
+            switch ResidentLookup.find(query, among: try store.residentCards()) {
+            case .one(let card): resident = card.id
+            case .many(let cards): throw CLIError.ambiguousResident(query, cards)
+            case .none: throw CLIError.unknownResident(query)
+            }
+        }
         guard let text = workspace.pack.consent else { throw ConsentError.noText }
         let reader = LineReader()
         let given: ConsentGiven?
@@ -50,7 +61,19 @@ struct GuideCommand: ParsableCommand {
             try Walks.anonymous(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
             return
         }
-        store = try Passphrase.unlock(store, need: .required, render: workspace.render)
+        if noInput || !reader.isInteractive {
+            // A script: a clear failure (and its exit code) rather than a walk that keeps nothing.
+            store = try Passphrase.unlock(store, need: .required, render: workspace.render)
+        } else {
+            // A resident is waiting: a missing passphrase is set here, and data that cannot be
+            // opened still leaves the guidance, without keeping anything.
+            let access = ResidentAccess(store: store, render: workspace.render)
+            guard let opened = access.open() else {
+                try Walks.anonymous(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
+                return
+            }
+            store = opened
+        }
         var session = ChecklistSession(procedure: procedure, residentIntake: resident == nil, today: workspace.today)
         let prefilled = try answers.map { try AnswersFile.read(path: $0, into: &session, render: workspace.render) } ?? []
         if let warning = workspace.render.staleWarning(procedure, today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths) {

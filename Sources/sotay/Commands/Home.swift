@@ -14,16 +14,26 @@ struct Home: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace(global)
-        // Asked once, here, for the whole session; Enter skips (names stay hidden).
-        let store = try global.openStore(unlock: .optional)
-        let reader = LineReader()
-        let profile = try Profiles.require(store: store, workspace: workspace, interactive: true)
         let render = workspace.render
-        let probe = BackgroundSync.start(store)
+        let opened = try global.openStore()
+        let reader = LineReader()
+        let profile = try Profiles.require(store: opened, workspace: workspace, interactive: true)
+        let access = ResidentAccess(store: opened, render: render)
+        // First start: the passphrase is set in the same flow as the profile. Later starts ask
+        // for it once, here, for the whole session; Enter skips (names stay hidden).
+        if try opened.hasPassphrase() { access.unlockIfWanted() } else { access.setUpIfMissing() }
+        // The probe syncs with the store as opened: sealed dossiers go only with the passphrase.
+        var probe = BackgroundSync.start(access.store)
         defer { probe.stop() }
         Output.line("")
         Output.line("Sổ Tay — " + render.t("Tổ công nghệ số cộng đồng", "Community digital technology team") + " · \(profile.name) · \(profile.village), \(profile.commune)")
         while true {
+            let store = access.store
+            if store.isUnlocked && !probe.opensResidentsData {
+                // Opened later in the session (a walk asked for it): dossiers can go now too.
+                probe.stop()
+                probe = BackgroundSync.start(store)
+            }
             let draftCount = try store.draftCount()
             Output.line("")
             if let summary = try? store.syncSummary(announcements: 0) {
@@ -38,11 +48,11 @@ struct Home: ParsableCommand {
             guard let choice = reader.read(prompt: render.t("Chọn 1–6: ", "Choose 1–6: "), completions: ["1", "2", "3", "4", "5", "6"]) else { return }
             switch Folding.fold(choice) {
             case "1":
-                try newGuide(workspace: workspace, store: store, profile: profile, reader: reader)
+                try newGuide(workspace: workspace, access: access, profile: profile, reader: reader)
             case "2":
-                try drafts(workspace: workspace, store: store, reader: reader)
+                try drafts(workspace: workspace, access: access, reader: reader)
             case "3":
-                try search(workspace: workspace, reader: reader)
+                try search(workspace: workspace, access: access, profile: profile, reader: reader)
             case "4":
                 try logActivity(workspace: workspace, store: store, profile: profile, reader: reader)
             case "5":
@@ -81,20 +91,28 @@ struct Home: ParsableCommand {
         return hits[number - 1]
     }
 
-    private func newGuide(workspace: Workspace, store: Store, profile: VolunteerProfile, reader: LineReader) throws {
+    private func newGuide(workspace: Workspace, access: ResidentAccess, profile: VolunteerProfile, reader: LineReader) throws {
         guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
-        try Walks.start(procedure, store: store, workspace: workspace, profile: profile, reader: reader)
+        try Walks.start(procedure, access: access, workspace: workspace, profile: profile, reader: reader)
     }
 
-    private func search(workspace: Workspace, reader: LineReader) throws {
-        guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
-        let profile = try? global.openStore().profile()
-        Output.line(workspace.render.procedure(procedure, pack: workspace.pack, province: workspace.province(for: profile ?? nil),
-                                               today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths))
-    }
-
-    private func drafts(workspace: Workspace, store: Store, reader: LineReader) throws {
+    /// Shows a procedure (a screen at a time), then offers to guide it: not a dead end.
+    private func search(workspace: Workspace, access: ResidentAccess, profile: VolunteerProfile, reader: LineReader) throws {
         let render = workspace.render
+        guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
+        Pager.show(render.procedure(procedure, pack: workspace.pack, province: workspace.province(for: profile),
+                                    today: workspace.today, maxAgeMonths: workspace.maxContentAgeMonths),
+                   reader: reader, render: render)
+        guard let line = reader.read(prompt: render.t("Hướng dẫn thủ tục này? (có / Enter để quay lại) ", "Guide this procedure? (yes / Enter to go back) "),
+                                     completions: render.language == .vi ? ["có", "không"] : ["yes", "no"]),
+              case .success(.bool(true)) = AnswerParser(today: workspace.today).parseYesNo(.text(line))
+        else { return }
+        try Walks.start(procedure, access: access, workspace: workspace, profile: profile, reader: reader)
+    }
+
+    private func drafts(workspace: Workspace, access: ResidentAccess, reader: LineReader) throws {
+        let render = workspace.render
+        let store = access.store
         let drafts = try store.drafts(limit: 20)
         guard !drafts.isEmpty else {
             Output.line("  " + render.t("Chưa có hồ sơ nháp nào.", "No drafts yet."))
@@ -102,13 +120,14 @@ struct Home: ParsableCommand {
         }
         for (number, draft) in drafts.enumerated() {
             let title = workspace.pack.procedure(draft.dossier.procedureId).map { render.text($0.title) } ?? draft.dossier.procedureId
-            let name = draft.residentName ?? render.t("(chưa có tên)", "(no name yet)")
-            Output.line("  \(number + 1). \(name) · \(title) · \(draft.dossier.percent)% · \(render.date(draft.dossier.updatedAt))")
+            let name = draft.residentName ?? DraftNames.missing(locked: !store.isUnlocked, render: render)
+            Output.line("  \(number + 1). \(name) · \(title) · \(render.text(draft.dossier.progress.title)) · \(draft.dossier.percent)% · \(render.date(draft.dossier.updatedAt))")
         }
         guard let line = reader.read(prompt: render.t("Số hồ sơ để làm tiếp (Enter để quay lại): ", "Number to continue (Enter to go back): ")),
               let number = Int(line.trimmingCharacters(in: .whitespaces)), drafts.indices.contains(number - 1)
         else { return }
-        try Walks.resume(drafts[number - 1].dossier, store: store, workspace: workspace, reader: reader)
+        guard let opened = access.open() else { return }
+        try Walks.resume(drafts[number - 1].dossier, store: opened, workspace: workspace, reader: reader)
     }
 
     /// Logs one activity of today, asking only what its kind needs.
@@ -130,7 +149,7 @@ struct Home: ParsableCommand {
         }
         switch kind {
         case .visit:
-            let count = number(render.t("Số hộ đã đến (Enter: 1): ", "Households visited (Enter: 1): "), 1...200) ?? 1
+            let count = number(render.t("Số hộ đã đến (Enter: 1): ", "Households visited (Enter: 1): "), ActivityRules.households) ?? 1
             entries = (0..<count).map { _ in ActivityRecord(kind: kind.rawValue, occurredAt: entries[0].occurredAt, village: profile.village) }
         case .guidance:
             guard let procedure = pickProcedure(workspace: workspace, reader: reader) else { return }
@@ -138,7 +157,7 @@ struct Home: ParsableCommand {
             SessionLog.askGuidance(reader: reader, workspace: workspace).apply(to: &entries[0])
         case .training:
             guard let topic = text(render.t("Chủ đề buổi tập huấn: ", "Session topic: ")),
-                  let participants = number(render.t("Số người tham dự: ", "Participants: "), 1...10_000)
+                  let participants = number(render.t("Số người tham dự: ", "Participants: "), ActivityRules.trainingParticipants)
             else {
                 Output.line(render.t("Chưa ghi: buổi tập huấn cần chủ đề và số người.", "Not logged: a session needs a topic and a number of participants."))
                 return
@@ -153,9 +172,9 @@ struct Home: ParsableCommand {
             else { return }
             entries[0].channel = channel.rawValue
             entries[0].topic = text(render.t("Nội dung (Enter: bỏ qua): ", "What about (Enter: skip): "))
-            entries[0].participants = number(render.t("Số người nghe, nếu biết (Enter: bỏ qua): ", "People reached, if known (Enter: skip): "), 1...100_000)
+            entries[0].participants = number(render.t("Số người nghe, nếu biết (Enter: bỏ qua): ", "People reached, if known (Enter: skip): "), ActivityRules.peopleReached)
         case .scamWarning:
-            entries[0].participants = number(render.t("Số người được cảnh báo, nếu nhiều người (Enter: bỏ qua): ", "People warned, if several (Enter: skip): "), 1...100_000)
+            entries[0].participants = number(render.t("Số người được cảnh báo, nếu nhiều người (Enter: bỏ qua): ", "People warned, if several (Enter: skip): "), ActivityRules.peopleReached)
         case .vneid, .payment, .undo:
             break
         }

@@ -45,7 +45,7 @@ struct Log: ParsableCommand {
         @Option(help: ArgumentHelp("Số hộ đã đến (ghi bấy nhiêu mục một lần; 1–200).", valueName: "số-hộ")) var count = 1
 
         func run() throws {
-            guard (1...200).contains(count) else { throw LogError.badNumber(field: "--count", range: 1...200) }
+            guard ActivityRules.households.contains(count) else { throw LogError.badNumber(field: "--count", range: ActivityRules.households) }
             let context = try LogContext(global, common)
             let entries = (0..<count).map { _ in context.entry(.visit) }
             try context.save(entries)
@@ -116,7 +116,7 @@ struct Log: ParsableCommand {
         @Option(help: ArgumentHelp("Số người tham dự (1–10000).", valueName: "số-người")) var participants: Int
 
         func run() throws {
-            guard (1...10_000).contains(participants) else { throw LogError.badNumber(field: "--participants", range: 1...10_000) }
+            guard ActivityRules.trainingParticipants.contains(participants) else { throw LogError.badNumber(field: "--participants", range: ActivityRules.trainingParticipants) }
             let context = try LogContext(global, common)
             var entry = context.entry(.training)
             entry.topic = try LogText.check(topic, field: "--topic", allowNaming: true)
@@ -137,7 +137,7 @@ struct Log: ParsableCommand {
             guard let channel = ActivityInput.choice(channel, CommunicationChannel.self, aliases: ActivityInput.channelAliases) else {
                 throw LogError.notOneOf(field: "--channel", value: channel, allowed: CommunicationChannel.allCases.map { ($0.rawValue, $0.label) })
             }
-            if let participants, !(1...100_000).contains(participants) { throw LogError.badNumber(field: "--participants", range: 1...100_000) }
+            if let participants, !ActivityRules.peopleReached.contains(participants) { throw LogError.badNumber(field: "--participants", range: ActivityRules.peopleReached) }
             let context = try LogContext(global, common)
             var entry = context.entry(.communication)
             entry.channel = channel.rawValue
@@ -155,7 +155,7 @@ struct Log: ParsableCommand {
         @Option(help: ArgumentHelp("Cảnh báo về điều gì (được ghi chữ OTP, mật khẩu; không ghi mã số).", valueName: "nội-dung")) var topic: String?
 
         func run() throws {
-            if let participants, !(1...100_000).contains(participants) { throw LogError.badNumber(field: "--participants", range: 1...100_000) }
+            if let participants, !ActivityRules.peopleReached.contains(participants) { throw LogError.badNumber(field: "--participants", range: ActivityRules.peopleReached) }
             // A scam warning is about the OTP and the password: its notes may name them.
             let context = try LogContext(global, common, allowNamingInNotes: true)
             var entry = context.entry(.scamWarning)
@@ -257,7 +257,7 @@ struct LogContext {
         profile = try Profiles.require(store: store, workspace: workspace, interactive: false)
         if let at = common.at {
             guard let instant = ActivityInput.instant(at, now: now) else { throw LogError.badDate(at) }
-            guard instant <= now.addingTimeInterval(10 * 60) else { throw LogError.futureDate(at) }
+            guard ActivityRules.isPast(instant, now: now) else { throw LogError.futureDate(at) }
             guard instant >= now.addingTimeInterval(-400 * 86_400) else { throw LogError.tooOld(at) }
             occurredAt = instant
         } else {
@@ -321,7 +321,7 @@ struct GuidanceAnswers {
             answers.payment = value
         }
         if let satisfaction {
-            guard let score = ActivityInput.satisfaction(satisfaction) else { throw LogError.badNumber(field: "--satisfaction", range: 1...5) }
+            guard let score = ActivityInput.satisfaction(satisfaction) else { throw LogError.badNumber(field: "--satisfaction", range: ActivityRules.satisfaction) }
             answers.satisfaction = score
         }
         return answers

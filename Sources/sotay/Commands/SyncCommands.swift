@@ -11,15 +11,23 @@ struct Enroll: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Địa chỉ máy chủ xã, ví dụ https://sotay.xa-an-binh.vn", valueName: "địa-chỉ")) var url: String
-    @Argument(help: ArgumentHelp("Mã ghi danh, ví dụ K7PX-3MQA.", valueName: "mã")) var code: String
+    /// Several words too: a code read aloud is typed as it is heard (`bbb4 9eyf`).
+    @Argument(help: ArgumentHelp("Mã ghi danh, ví dụ K7PX-3MQA (chữ thường, dấu cách hay gạch nối đều được).", valueName: "mã")) var code: [String]
     @Option(help: ArgumentHelp("Tên máy, để cán bộ xã nhận ra (mặc định: tên tình nguyện viên và tên máy).", valueName: "tên")) var name: String?
     @Flag(name: .customLong("allow-insecure"), help: "Cho phép http không mã hóa tới máy khác (chỉ trong mạng nội bộ tin cậy).")
     var allowInsecure = false
+
+    func validate() throws {
+        guard EnrolmentCode.normalized(code) != nil else {
+            throw ValidationError("mã ghi danh có \(EnrolmentCode.length) chữ và số, ví dụ K7PX-3MQA; đã gõ \"\(code.joined(separator: " "))\".")
+        }
+    }
 
     func run() async throws {
         let render = Render(language: global.language)
         let store = try global.openStore()
         let address = try HubAddress(url, allowInsecure: allowInsecure)
+        let code = EnrolmentCode.normalized(code) ?? code.joined()
         let profile = try store.profile()
         let host = ProcessInfo.processInfo.hostName
         let deviceName = name ?? [profile?.name, host].compactMap { $0 }.joined(separator: " · ")
@@ -112,14 +120,19 @@ struct SyncCommand: AsyncParsableCommand {
 /// The background probe of an open `sotay`: looks for the hub and syncs when it appears.
 enum BackgroundSync {
     static func start(_ store: Store) -> HubProbe {
-        let probe = HubProbe(store: store, schedule: ProbeSchedule(firstSeconds: ProbeSettings.firstSeconds))
+        let probe = HubProbe(store: store, schedule: ProbeSchedule(firstSeconds: ProbeSettings.firstSeconds), pullEvery: ProbeSettings.pullSeconds)
         probe.start()
         return probe
     }
 }
 
-/// How often the background probe looks for the hub (`SOTAY_PROBE_SECONDS`, default 5).
+/// How often the background probe looks for the hub (`SOTAY_PROBE_SECONDS`, default 5), and
+/// pulls the commune's decisions while it is reachable (`SOTAY_PULL_SECONDS`, default 120).
 enum ProbeSettings {
+    static var pullSeconds: TimeInterval {
+        ProcessInfo.processInfo.environment["SOTAY_PULL_SECONDS"].flatMap(Int.init).map { TimeInterval(max($0, 1)) } ?? 120
+    }
+
     static var firstSeconds: Int {
         ProcessInfo.processInfo.environment["SOTAY_PROBE_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 5
     }

@@ -20,13 +20,30 @@ struct GuidedWalk {
     /// Walks until the checklist is finished or the volunteer quits (or input ends).
     mutating func run() throws -> Outcome {
         if let dossier {
-            Output.line(render.t("Hồ sơ nháp: \(dossier.shortID). Gõ ? để được trợ giúp, < để quay lại, \"bỏ qua\" cho câu không bắt buộc, \"thoát\" để dừng (câu trả lời đã được lưu).",
-                                 "Draft: \(dossier.shortID). Type ? for help, < to go back, \"skip\" for optional questions, \"quit\" to stop (answers are saved)."))
+            Output.line(render.t("Hồ sơ nháp: \(dossier.shortID). Gõ ? để được trợ giúp, < để quay lại, > để giữ câu trả lời và đi tiếp, \"bỏ qua\" cho câu không bắt buộc, \"thoát\" để dừng (câu trả lời đã được lưu).",
+                                 "Draft: \(dossier.shortID). Type ? for help, < to go back, > to keep the answer and go on, \"skip\" for optional questions, \"quit\" to stop (answers are saved)."))
         } else {
             Output.line(render.t("Hướng dẫn không lưu hồ sơ (người dân chưa đồng ý): câu trả lời không được ghi lại. Gõ ? để được trợ giúp, < để quay lại, \"thoát\" để dừng.",
                                  "Guiding without a dossier (the resident did not consent): answers are not kept. Type ? for help, < to go back, \"quit\" to stop."))
         }
-        var transition = session.start()
+        return try walk(from: session.start(), summary: true)
+    }
+
+    /// Asks what is still unanswered (optional questions too), without the summary.
+    mutating func runPending() throws -> Outcome {
+        try walk(from: session.start(), summary: false)
+    }
+
+    /// Asks one question again (and whatever its new answer brings), without the summary.
+    mutating func revisit(_ stepID: String) throws -> Outcome {
+        guard let transition = session.revisit(stepID) else { return .finished }
+        return try walk(from: transition, summary: false)
+    }
+
+    private mutating func walk(from first: ChecklistSession.Transition, summary: Bool) throws -> Outcome {
+        Interrupt.sayOnInterrupt(stoppedLine)
+        defer { Interrupt.reset() }
+        var transition = first
         while true {
             if let dossier, let accepted = transition.accepted, let step = session.steps.first(where: { $0.id == accepted.stepID }) {
                 try store.record(accepted.value, for: step, in: dossier.id, status: session.status)
@@ -40,16 +57,12 @@ struct GuidedWalk {
                     return .finished
                 }
                 try store.markWalkFinished(dossier.id)
+                guard summary else { return .finished }
                 let name = try store.residentName(of: dossier)
                 Output.line(render.summary(session.procedure, status: status, draftID: dossier.shortID, residentName: name, province: province))
                 return .finished
             case .quit:
-                if let dossier {
-                    Output.line(render.t("Đã dừng. Hồ sơ nháp \(dossier.shortID) được giữ; tiếp tục bằng: sotay drafts resume \(dossier.shortID)",
-                                         "Stopped. Draft \(dossier.shortID) is kept; continue with: sotay drafts resume \(dossier.shortID)"))
-                } else {
-                    Output.line(render.t("Đã dừng.", "Stopped."))
-                }
+                Output.line(stoppedLine)
                 return .quit
             case .ask(let next, let current):
                 step = next
@@ -60,9 +73,28 @@ struct GuidedWalk {
             case .help(let next):
                 step = next
                 help(step)
+            case .confirmSkip(let next, let current):
+                step = next
+                let shown = current.display(for: step, language)
+                let question = render.t("Xóa câu trả lời đang ghi (\(shown))? (có/không) ", "Erase the recorded answer (\(shown))? (yes/no) ")
+                let line = reader.read(prompt: question, completions: language == .vi ? ["có", "không"] : ["yes", "no"]) ?? ""
+                if case .success(.bool(true)) = AnswerParser(today: .today()).parseYesNo(.text(line)) {
+                    transition = session.handle(.skipConfirmed)
+                } else {
+                    Output.line("  " + render.t("Giữ câu trả lời.", "The answer is kept."))
+                    transition = session.askAgain()
+                }
+                continue
             }
             transition = session.handle(readReply(for: step))
         }
+    }
+
+    /// What "thoát" and Ctrl-C both say.
+    private var stoppedLine: String {
+        guard let dossier else { return render.t("Đã dừng.", "Stopped.") }
+        return render.t("Đã dừng. Hồ sơ nháp \(dossier.shortID) được giữ; tiếp tục bằng: sotay drafts resume \(dossier.shortID)",
+                        "Stopped. Draft \(dossier.shortID) is kept; continue with: sotay drafts resume \(dossier.shortID)")
     }
 
     /// One reply from the volunteer. At a document step a file path is also an answer: the
@@ -97,9 +129,11 @@ struct GuidedWalk {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed == "?" { return .help }
         if trimmed == "<" { return .back }
+        if trimmed == ">" { return .forward }
         switch Folding.fold(trimmed) {
         case "tro giup", "giup", "help": return .help
         case "quay lai", "back": return .back
+        case "tiep theo", "next": return .forward
         case "bo qua", "skip": return .skip
         case "thoat", "quit", "exit": return .quit
         default: return .answer(.text(line))
@@ -140,7 +174,7 @@ struct GuidedWalk {
             break
         }
         if let current {
-            Output.line("  " + render.t("Đang ghi: ", "Recorded: ") + current.display(for: step, language))
+            Output.line("  " + render.t("Đang ghi: ", "Recorded: ") + current.display(for: step, language) + render.t(" (Enter hoặc > để giữ)", " (Enter or > keeps it)"))
         }
     }
 
@@ -159,8 +193,8 @@ struct GuidedWalk {
 
     private func help(_ step: Step) {
         if let help = step.help { Output.line("  ℹ " + render.text(help)) }
-        Output.line("  " + render.t("Lệnh: ? trợ giúp · < quay lại câu trước · \"bỏ qua\" (câu không bắt buộc) · \"thoát\" (giữ hồ sơ nháp)",
-                                    "Commands: ? help · < previous question · \"skip\" (optional questions) · \"quit\" (keeps the draft)"))
+        Output.line("  " + render.t("Lệnh: ? trợ giúp · < quay lại câu trước · > (hoặc Enter) giữ câu trả lời đang ghi và đi tiếp · \"bỏ qua\" (câu không bắt buộc) · \"thoát\" (giữ hồ sơ nháp)",
+                                    "Commands: ? help · < previous question · > (or Enter) keep the recorded answer and go on · \"skip\" (optional questions) · \"quit\" (keeps the draft)"))
         if let question = step.question, let hint = hint(for: question) { Output.line("  (\(hint))") }
     }
 
