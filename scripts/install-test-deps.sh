@@ -40,6 +40,18 @@ create_venv() {
     return 1
 }
 
+# The hub's hardening tests drive `openssl s_client` (TLS versions) and `prlimit` (a hub with
+# 1,024 descriptors). Both are on a usual Debian 12; a minimal image may lack openssl.
+if ! command -v openssl >/dev/null 2>&1 || ! command -v prlimit >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Cài openssl, util-linux / installing openssl, util-linux"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl util-linux || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl util-linux; }
+    else
+        echo "Thiếu openssl hoặc prlimit / missing openssl or prlimit: sudo apt-get install -y openssl util-linux" >&2
+        exit 1
+    fi
+fi
+
 echo "Cài gói Python cho phần thử / installing Python test packages into .venv-test/"
 if ! create_venv; then
     if command -v dpkg-query >/dev/null 2>&1 && ! venv_installed; then

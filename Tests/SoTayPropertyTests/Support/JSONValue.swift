@@ -50,6 +50,18 @@ indirect enum JSONValue: Sendable, Equatable {
         return result + "\""
     }
 
+    /// Whether some object in the value has a key twice (the hub refuses such a body).
+    var hasDuplicateKeys: Bool {
+        switch self {
+        case .object(let members):
+            return Set(members.map(\.key)).count < members.count || members.contains { $0.value.hasDuplicateKeys }
+        case .array(let items):
+            return items.contains { $0.hasDuplicateKeys }
+        default:
+            return false
+        }
+    }
+
     subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.key == key }?.value
