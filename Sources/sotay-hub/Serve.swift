@@ -32,6 +32,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-connections-per-address"), help: ArgumentHelp("Số kết nối mở cùng lúc tối đa từ một địa chỉ (mặc định 64).", valueName: "số"))
     var maxConnectionsPerAddress = 64
 
+    @Option(name: .customLong("max-open-uploads"), help: ArgumentHelp("Số tệp đang tải lên dở tối đa của một máy (mặc định 20).", valueName: "số"))
+    var maxOpenUploads = 20
+
+    @Option(name: .customLong("max-open-upload-mib"), help: ArgumentHelp("Tổng dung lượng (MiB) các tệp đang tải lên dở của một máy (mặc định 200).", valueName: "MiB"))
+    var maxOpenUploadMiB = 200
+
     var connectionLimits: ConnectionLimits {
         ConnectionLimits(headerTimeout: .milliseconds(Int64(headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(bodyTimeout * 1000)),
                          idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), perAddress: maxConnectionsPerAddress)
@@ -43,6 +49,10 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...100_000).contains(maxConnectionsPerAddress) else {
             throw ValidationError(options.t("--max-connections-per-address phải từ 1 đến 100000.", "--max-connections-per-address must be 1 to 100000."))
+        }
+        guard (1...100_000).contains(maxOpenUploads), (1...1_048_576).contains(maxOpenUploadMiB) else {
+            throw ValidationError(options.t("--max-open-uploads phải từ 1 đến 100000, --max-open-upload-mib từ 1 đến 1048576.",
+                                            "--max-open-uploads must be 1 to 100000, --max-open-upload-mib 1 to 1048576."))
         }
         guard Self.parse(listen) != nil else { throw ValidationError(options.t("--listen phải có dạng HOST:CỔNG, ví dụ 0.0.0.0:8080", "--listen must be HOST:PORT, e.g. 0.0.0.0:8080")) }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError(options.t("Cần cả --tls-cert và --tls-key.", "Give both --tls-cert and --tls-key.")) }
@@ -66,7 +76,8 @@ struct Serve: AsyncParsableCommand {
         let store = try options.openStore()
         guard let (host, port) = Self.parse(listen) else { throw ExitCode.validationFailure }
         let configuration = HubConfiguration(dataDirectory: options.dataDirectory, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey,
-                                              connectionLimits: connectionLimits)
+                                              connectionLimits: connectionLimits,
+                                              uploadQuota: UploadQuota(count: maxOpenUploads, bytes: Int64(maxOpenUploadMiB) << 20))
         let scheme = tlsCert == nil ? "http" : "https"
         let data = options.dataDirectory.path
         let language = options.language
