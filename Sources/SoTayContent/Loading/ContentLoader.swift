@@ -59,7 +59,8 @@ public enum ContentLoader {
             problems.append(ContentProblem(file: "pack.yaml", line: nil, field: "", kind: .missing))
         }
         problems += crossCheck(procedures: procedures, guides: guides, provinces: provinces)
-        if shouldCheckNFC, let lexiconCheck, !lexicon.isEmpty {
+        // Only against a library: a folder with no procedure and no catalogue has nothing to search.
+        if shouldCheckNFC, let lexiconCheck, !lexicon.isEmpty, !procedures.isEmpty || !catalogue.isEmpty {
             problems += checkLexicon(lexiconCheck.reader.file, lexicon, places: lexiconCheck.places,
                                      procedures: procedures, guides: guides, catalogue: catalogue)
         }
