@@ -302,8 +302,9 @@ enum Walks {
         let session = ChecklistSession(procedure: procedure, answers: answers, residentIntake: dossier.intake, today: workspace.today)
         var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: reader, render: workspace.render,
                               province: workspace.province(for: try store.profile()))
-        // Sent and complete (the commune may have asked for more): review, then a supplement.
-        if dossier.revision > 0 && session.pendingRequired.isEmpty && dossier.progress != .done {
+        // The hub has it and it is complete (the commune may have asked for more): review, then
+        // a supplement. Marked ready but not yet sent, it is still a walk to finish.
+        if dossier.sentRevision > 0 && session.pendingRequired.isEmpty && dossier.progress != .done {
             try supplement(dossier, walk: &walk, store: store, workspace: workspace, reader: reader)
             return
         }
