@@ -336,11 +336,14 @@ public struct SyncEngine: Sendable {
     }
 
     private func sendActivities(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
+        var previousFirst: Int64?
         while true {
             let items = try store.outbox(kind: .activity, limit: activityBatchSize)
-            guard !items.isEmpty else { return }
+            // The same first item again means nothing could go (notes still locked): stop.
+            guard !items.isEmpty, items.first?.id != previousFirst else { return }
+            previousFirst = items.first?.id
             // A batch the hub refused is split and its bad items parked, so the loop ends:
-            // every item is either sent or parked, and parked items are not read again.
+            // every item is either sent, parked or held back, and none of those is read again.
             try await sendActivityBatch(items, &report, &retry, progress)
         }
     }
