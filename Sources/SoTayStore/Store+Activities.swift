@@ -8,21 +8,25 @@ import SoTayReports
 extension Store {
     /// Entries of one month (Vietnam time), or all, oldest first; undone ones included (marked).
     public func activities(in month: ReportMonth? = nil) throws(StoreError) -> [ActivityRecord] {
-        try read { db in
+        let vault = self.vault
+        return try read { db in
             var request = ActivityRecord.filter(ActivityRecord.Columns.kind != ActivityKind.undo.rawValue)
             if let month {
                 let (start, end) = month.interval
                 request = request.filter(ActivityRecord.Columns.occurredAt >= start && ActivityRecord.Columns.occurredAt < end)
             }
-            return try request.order(ActivityRecord.Columns.occurredAt, ActivityRecord.Columns.id).fetchAll(db)
+            return try Self.presented(request.order(ActivityRecord.Columns.occurredAt, ActivityRecord.Columns.id).fetchAll(db), db: db, vault: vault)
         }
     }
 
     /// The entry whose id is, or starts with, `idOrPrefix` (at least 4 characters).
     public func activity(_ idOrPrefix: String) throws(StoreError) -> ActivityRecord {
         let key = idOrPrefix.lowercased().trimmingCharacters(in: .whitespaces)
+        let vault = self.vault
         return try read { db in
-            if let exact = try ActivityRecord.fetchOne(db, key: key), exact.kind != ActivityKind.undo.rawValue { return exact }
+            if let exact = try ActivityRecord.fetchOne(db, key: key), exact.kind != ActivityKind.undo.rawValue {
+                return try Self.presented([exact], db: db, vault: vault)[0]
+            }
             guard key.count >= 4, key.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw StoreError.activityNotFound(idOrPrefix) }
             let request = ActivityRecord.filter(ActivityRecord.Columns.id.like("\(key)%") && ActivityRecord.Columns.kind != ActivityKind.undo.rawValue)
             let matches = try request.limit(2).fetchAll(db)
@@ -30,8 +34,41 @@ extension Store {
                 if matches.isEmpty { throw StoreError.activityNotFound(idOrPrefix) }
                 throw StoreError.ambiguousActivity(idOrPrefix, matches: try request.fetchCount(db))
             }
-            return matches[0]
+            return try Self.presented([matches[0]], db: db, vault: vault)[0]
         }
+    }
+
+    /// Entries as the volunteer reads them: a sealed note opened with the passphrase; without
+    /// it, no note text at all (`hasLockedNote`), not even one left in clear by an older version
+    /// in a store that has a passphrase (it is sealed at the next unlock).
+    static func presented(_ records: [ActivityRecord], db: Database, vault: Vault?) throws -> [ActivityRecord] {
+        guard records.contains(where: { $0.notes != nil || $0.sealedNotes != nil }) else { return records }
+        let hasKeyring = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM keyring)") ?? false
+        let protected = vault == nil && hasKeyring
+        return try records.map { record in
+            var entry = record
+            if let sealed = record.sealedNotes {
+                entry.notes = try vault.map { try $0.openText(sealed, context: SealContext.notes(record.id)) }
+            } else if record.notes != nil, protected {
+                entry.notes = nil
+                entry.sealedNotes = Data()
+            }
+            return entry
+        }
+    }
+
+    /// The entry as it is stored: its note sealed when a passphrase protects the store.
+    /// Without the passphrase a note cannot be written then (`locked`); an entry without one can.
+    static func stored(_ record: ActivityRecord, db: Database, vault: Vault?) throws -> ActivityRecord {
+        guard let note = record.notes else { return record }
+        var entry = record
+        if let vault {
+            entry.sealedNotes = try vault.seal(note, context: SealContext.notes(record.id))
+            entry.notes = nil
+        } else if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM keyring)") ?? false {
+            throw StoreError.locked
+        }
+        return entry
     }
 
     /// Takes an entry back: it stops counting here at once, and an undo entry goes to the hub.

@@ -16,6 +16,7 @@ extension Store {
         static func answer(_ dossierId: String, _ stepId: String) -> String { "dossierAnswer.value/\(dossierId)/\(stepId)" }
         static func label(_ attachmentId: String) -> String { "attachment.label/\(attachmentId)" }
         static func payload(_ itemId: String, _ revision: Int) -> String { "outbox.payload/dossier/\(itemId)/\(revision)" }
+        static func notes(_ activityId: String) -> String { "activity.notes/\(activityId)" }
     }
 
     /// Whether the passphrase was given in this process.
@@ -26,12 +27,18 @@ extension Store {
         try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM keyring)") ?? false }
     }
 
-    /// The store with its data key unwrapped, or `wrongPassphrase`.
+    /// The store with its data key unwrapped, or `wrongPassphrase`. Log notes an older version
+    /// wrote in clear are sealed here, at the first unlock (a read-only store tries again next time).
     public func unlocked(passphrase: String) throws(StoreError) -> Store {
         guard let keyring = try keyring() else { throw .noPassphrase }
         do {
             var store = self
-            store.vault = try keyring.unwrap(passphrase: passphrase)
+            let vault = try keyring.unwrap(passphrase: passphrase)
+            store.vault = vault
+            if try read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE notes IS NOT NULL)") ?? false }) {
+                try? write { db in try Self.sealPlainNotes(db, vault: vault) }
+                try? checkpointAndVacuum()
+            }
             return store
         } catch let error as StoreError {
             throw error
@@ -138,6 +145,7 @@ extension Store {
             let id: String = row["id"], label: String = row["label"]
             try db.execute(sql: "UPDATE attachment SET label = ? WHERE id = ?", arguments: [try vault.seal(label, context: SealContext.label(id)), id])
         }
+        try sealPlainNotes(db, vault: vault)
         for row in try Row.fetchAll(db, sql: "SELECT id, itemId, revision, payload FROM outbox WHERE kind = 'dossier' AND payload IS NOT NULL") {
             let payload: Data = row["payload"]
             // A payload written before sealing is JSON: it starts with "{".
@@ -145,6 +153,23 @@ extension Store {
             let id: Int64 = row["id"], itemId: String = row["itemId"], revision: Int = row["revision"]
             try db.execute(sql: "UPDATE outbox SET payload = ? WHERE id = ?",
                            arguments: [try vault.seal(payload, context: SealContext.payload(itemId, revision)), id])
+        }
+    }
+
+    /// Moves each log note still in clear into `sealedNotes`, sealed to its entry.
+    static func sealPlainNotes(_ db: Database, vault: Vault) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT id, notes FROM activity WHERE notes IS NOT NULL") {
+            let id: String = row["id"]
+            // Read as stored: whatever type it has, its bytes are the note.
+            let note: String = switch (row["notes"] as DatabaseValue).storage {
+            case .string(let text): text
+            case .blob(let data): String(decoding: data, as: UTF8.self)
+            case .int64(let number): String(number)
+            case .double(let number): String(number)
+            case .null: ""
+            }
+            try db.execute(sql: "UPDATE activity SET sealedNotes = ?, notes = NULL WHERE id = ?",
+                           arguments: [try vault.seal(note, context: SealContext.notes(id)), id])
         }
     }
 

@@ -83,10 +83,12 @@ extension Store {
     }
 
     /// Writes activities and queues them for the hub: all of them, or none.
+    /// A note is sealed as it is written: that needs the passphrase once one is set.
     public func logActivities(_ activities: [ActivityRecord]) throws(StoreError) {
+        let vault = self.vault
         try write { db in
             for activity in activities {
-                try activity.insert(db)
+                try Self.stored(activity, db: db, vault: vault).insert(db)
                 var item = OutboxItem(id: nil, kind: .activity, itemId: activity.id, revision: 0, payload: nil, createdAt: activity.createdAt,
                                       attempts: 0, lastError: nil, parkedAt: nil, parkedReason: nil)
                 try item.insert(db)
@@ -99,12 +101,17 @@ extension Store {
 
 extension Store {
     /// Items waiting to go, oldest first; parked ones are left out. Dossier payloads come
-    /// opened, so dossiers need the passphrase; activities do not.
+    /// opened, so dossiers need the passphrase; activities do not, except those with a note in
+    /// a store with a passphrase: without it they are left out (held back, like dossiers), so a
+    /// note never leaves empty; they go at the next sync with the passphrase.
     public func outbox(kind: OutboxItem.Kind? = nil, limit: Int? = nil) throws(StoreError) -> [OutboxItem] {
         let vault = self.vault
         return try read { db in
             var request = OutboxItem.filter(OutboxItem.Columns.parkedAt == nil).order(Column("id"))
             if let kind { request = request.filter(OutboxItem.Columns.kind == kind.rawValue) }
+            if vault == nil, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM keyring)") ?? false {
+                request = request.filter(sql: "NOT (kind = 'activity' AND itemId IN (\(Self.activitiesWithNotes)))")
+            }
             if let limit { request = request.limit(limit) }
             return try request.fetchAll(db).map { item in
                 guard item.kind == .dossier, let sealed = item.payload else { return item }
@@ -121,8 +128,23 @@ extension Store {
         try read { db in try OutboxItem.filter(OutboxItem.Columns.parkedAt == nil && OutboxItem.Columns.kind == OutboxItem.Kind.dossier.rawValue).fetchCount(db) }
     }
 
+    /// How many activities with a note wait for the passphrase (none when it was given, or
+    /// when the store has no passphrase).
+    public func waitingLockedActivityCount() throws(StoreError) -> Int {
+        guard vault == nil else { return 0 }
+        return try read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM keyring)") ?? false else { return 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE parkedAt IS NULL AND kind = 'activity' AND itemId IN (\(Self.activitiesWithNotes))") ?? 0
+        }
+    }
+
+    /// The entries with a note (sealed, or left in clear by an older version); partial index.
+    static let activitiesWithNotes = "SELECT id FROM activity WHERE sealedNotes IS NOT NULL OR notes IS NOT NULL"
+
+    /// The entries to send, their notes opened.
     public func activities(ids: [String]) throws(StoreError) -> [ActivityRecord] {
-        try read { db in try ActivityRecord.fetchAll(db, keys: ids) }
+        let vault = self.vault
+        return try read { db in try Self.presented(ActivityRecord.fetchAll(db, keys: ids), db: db, vault: vault) }
     }
 
     /// Counts an attempt before the request goes out, so that a revision that may have reached

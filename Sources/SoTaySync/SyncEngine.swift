@@ -23,6 +23,8 @@ public struct SyncReport: Sendable, Hashable {
     public var blobsSent = 0
     /// Dossiers left waiting because the store was locked (no passphrase given).
     public var dossiersLocked = 0
+    /// Log entries with a note left waiting for the same reason (their notes are sealed).
+    public var activitiesLocked = 0
     /// What the retention purge after the sync erased.
     public var purge = PurgeReport()
 }
@@ -83,6 +85,7 @@ public struct SyncEngine: Sendable {
                 report.dossiersLocked = try store.waitingDossierCount()
             }
             try await sendActivities(&report, &retry, progress)
+            report.activitiesLocked = try store.waitingLockedActivityCount()
             try await pullChanges(&report, &retry, progress)
             // Closed dossiers past the retention period lose their personal data here, right
             // after the hub confirmed what it holds.
@@ -350,11 +353,14 @@ public struct SyncEngine: Sendable {
     }
 
     private func sendActivities(_ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
+        var previousFirst: Int64?
         while true {
             let items = try store.outbox(kind: .activity, limit: activityBatchSize)
-            guard !items.isEmpty else { return }
+            // The same first item again means nothing could go (notes still locked): stop.
+            guard !items.isEmpty, items.first?.id != previousFirst else { return }
+            previousFirst = items.first?.id
             // A batch the hub refused is split and its bad items parked, so the loop ends:
-            // every item is either sent or parked, and parked items are not read again.
+            // every item is either sent, parked or held back, and none of those is read again.
             try await sendActivityBatch(items, &report, &retry, progress)
         }
     }
@@ -364,8 +370,12 @@ public struct SyncEngine: Sendable {
     @discardableResult
     private func sendActivityBatch(_ items: [OutboxItem], _ report: inout SyncReport, _ retry: inout RetryPolicy,
                                    _ progress: @Sendable (SyncEvent) -> Void) async throws -> Int {
-        let ids = items.compactMap(\.id)
         let records = Dictionary(uniqueKeysWithValues: try store.activities(ids: items.map(\.itemId)).map { ($0.id, $0) })
+        // The outbox leaves out entries whose note is locked; should one come anyway, it stays
+        // queued rather than reach the hub without its note.
+        let items = items.filter { records[$0.itemId]?.hasLockedNote != true }
+        guard !items.isEmpty else { return 0 }
+        let ids = items.compactMap(\.id)
         let uploads = items.compactMap { records[$0.itemId].map(ActivityUpload.init) }
         try store.noteAttempt(ids)
         do {

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import GRDB
 import SoTayTestSupport
 import Testing
 
@@ -18,6 +20,28 @@ private func dataFiles(_ home: URL) throws -> [(String, Data)] {
 
 private func searched(_ files: [(String, Data)], for needles: [(String, Data)]) -> [String] {
     files.flatMap { file, data in needles.compactMap { what, needle in data.range(of: needle) == nil ? nil : "\(what) in \(file)" } }
+}
+
+/// The notes of the activities the hub holds, by id: each body opened as the hub opens it
+/// (AES-GCM under its value key, bound to `activity.body` and the row), read from its database.
+private func hubActivityNotes(_ hub: HubProcess) throws -> [String: String] {
+    let keyText = try String(contentsOf: hub.data.appending(path: "hub-data.key"), encoding: .utf8)
+    let dataKey = SymmetricKey(data: try #require(Data(base64Encoded: keyText.trimmingCharacters(in: .whitespacesAndNewlines))))
+    let valueKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: dataKey, info: Data("sotay-hub values v1".utf8), outputByteCount: 32)
+    var configuration = Configuration()
+    configuration.readonly = true
+    let queue = try DatabaseQueue(path: hub.data.appending(path: "hub.sqlite").path, configuration: configuration)
+    let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT id, body FROM activity") }
+    var notes: [String: String] = [:]
+    for row in rows {
+        let id: String = row["id"], body: String = row["body"]
+        let sealed = try #require(Data(base64Encoded: body))
+        let box = try AES.GCM.SealedBox(combined: sealed.dropFirst())
+        let opened = try AES.GCM.open(box, using: valueKey, authenticating: Data("sotay-hub/1\u{0}activity\u{0}body\u{0}\(id)".utf8))
+        let activity = try #require(try JSONSerialization.jsonObject(with: opened) as? [String: Any])
+        notes[id] = activity["notes"] as? String ?? ""
+    }
+    return notes
 }
 
 private let name = "Hoàng Thị Mận"
@@ -161,6 +185,50 @@ struct PrivacyEndToEndTests {
         let log = try #require(try sotay.json(["log", "list", "--json"]) as? [[String: Any]])
         #expect(log.count == 1 && log.first?["residentId"] == nil && log.first?["procedureId"] as? String == "thu-nghiem")
         #expect((try sotay.json(["drafts", "--json"]) as? [Any])?.isEmpty == true)
+    }
+
+    @Test("a log note is sealed on the laptop, reads (đã khóa) without the passphrase, and reaches the hub whole, once")
+    func logNotes() throws {
+        let hub = try HubProcess()
+        defer { hub.cleanUp() }
+        let laptop = try Laptop(hub: hub)
+        defer { laptop.sotay.cleanUp() }
+        let note = "NOTE bà Mận hẹn thứ Ba mang giấy chứng sinh"
+        #expect(try laptop.sotay.run(["log", "visit", "--notes", note]).status == 0)
+        // Without the passphrase: an entry without a note is written, one with a note is refused.
+        var locked = laptop.sotay
+        locked.environment["SOTAY_PASSPHRASE"] = nil
+        #expect(try locked.run(["log", "visit"]).status == 0)
+        let refused = try locked.run(["log", "visit", "--notes", "một ghi chú khác"])
+        #expect(refused.status == 1 && refused.stderr.contains("SOTAY_PASSPHRASE"), "\(refused.stderr)")
+        #expect(searched(try dataFiles(laptop.sotay.home), for: [("note", Data(note.utf8)), ("its words", Data("hẹn thứ Ba".utf8)),
+                                                                 ("refused note", Data("một ghi chú khác".utf8))]) == [])
+
+        let closed = try #require(try locked.json(["log", "list", "--json"]) as? [[String: Any]])
+        #expect(closed.count == 2)
+        let noted = try #require(closed.first { $0["notesLocked"] as? Bool == true })
+        let id = try #require(noted["id"] as? String)
+        #expect(noted["notes"] as? String == "(đã khóa)")
+        #expect(closed.filter { $0["notes"] != nil }.count == 1)
+        let english = try locked.run(["log", "list", "--lang", "en"])
+        #expect(english.stdout.contains("note: (locked)") && !english.stdout.contains(note), "\(english.stdout)")
+        let open = try #require(try laptop.sotay.json(["log", "list", "--json"]) as? [[String: Any]])
+        #expect(open.first { $0["id"] as? String == id }?["notes"] as? String == note)
+        #expect(open.allSatisfy { $0["notesLocked"] == nil })
+
+        // A sync without the passphrase sends the entry without a note; the other waits for it.
+        let lockedSync = try locked.run(["sync"])
+        #expect(lockedSync.status == 0, "\(lockedSync.stderr)")
+        #expect(lockedSync.stdout.contains("1 mục nhật ký có ghi chú chờ gửi"), "\(lockedSync.stdout)")
+        #expect(try hubActivityNotes(hub).values.sorted() == [""])
+        #expect(try laptop.status()["pendingActivities"] as? Int == 1)
+        // With it, the note reaches the hub as written, and nothing is sent again.
+        #expect(try laptop.sotay.run(["sync"]).status == 0)
+        let onHub = try hubActivityNotes(hub)
+        #expect(onHub.count == 2 && onHub[id] == note)
+        #expect(try laptop.status()["pendingActivities"] as? Int == 0)
+        #expect(try laptop.sotay.run(["sync"]).status == 0)
+        #expect(try hubActivityNotes(hub).count == 2)
     }
 
     @Test("a note or free-text answer that looks like a password or OTP is refused with the reason")

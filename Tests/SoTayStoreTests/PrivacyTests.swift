@@ -301,6 +301,82 @@ struct PrivacyTests {
     }
 }
 
+/// A log note about a resident: its words must not be found in clear on disk.
+private let note = "Bà Mận hẹn thứ Ba mang giấy chứng sinh"
+
+@Suite("Log notes are sealed at rest")
+struct NoteSealingTests {
+    private func rawHolds(_ folder: URL, _ text: String) throws -> [String] {
+        try rawFiles(folder).filter { $0.1.range(of: Data(text.utf8)) != nil }.map(\.0)
+    }
+
+    @Test("a note is written sealed; locked, it reads as locked, cannot be written, and its entry is held back from a sync")
+    func noteSealedAtRest() throws {
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try Store.protected(folder.url)
+        let withNote = ActivityRecord(kind: "visit", occurredAt: Date(), village: "Thôn Đông", notes: note)
+        let without = ActivityRecord(kind: "visit", occurredAt: Date(), village: "Thôn Đông")
+        try store.logActivities([withNote, without])
+        #expect(try rawHolds(folder.url, note) == [])
+        #expect(try rawHolds(folder.url, "hẹn thứ Ba") == [])
+        #expect(try store.activity(withNote.id).notes == note)
+        #expect(try store.activities(ids: [withNote.id]).first?.notes == note)
+
+        let locked = try Store.open(directory: folder.url)
+        let listed = try locked.activities()
+        #expect(listed.count == 2)
+        #expect(listed.first { $0.id == withNote.id }.map { $0.notes == nil && $0.hasLockedNote } == true)
+        #expect(listed.first { $0.id == without.id }?.hasLockedNote == false)
+        // Writing a note needs the passphrase; an entry without one does not.
+        do {
+            try locked.logActivity(ActivityRecord(kind: "visit", occurredAt: Date(), village: "Thôn Đông", notes: "khác"))
+            Issue.record("a note was written without the passphrase")
+        } catch {
+            guard case .locked = error else { Issue.record("\(error)"); return }
+        }
+        try locked.logActivity(ActivityRecord(kind: "visit", occurredAt: Date(), village: "Thôn Đông"))
+        // A sync without the passphrase sends the entries without a note; the other waits.
+        let waiting = try locked.outbox(kind: .activity).map(\.itemId)
+        #expect(waiting.count == 2 && !waiting.contains(withNote.id))
+        #expect(try locked.waitingLockedActivityCount() == 1)
+        let unlocked = try locked.unlocked(passphrase: testPassphrase)
+        #expect(try unlocked.outbox(kind: .activity).map(\.itemId).contains(withNote.id))
+        #expect(try unlocked.waitingLockedActivityCount() == 0)
+        // Moved to another entry, the sealed note does not open.
+        try store.write { db in try db.execute(sql: "UPDATE activity SET sealedNotes = (SELECT sealedNotes FROM activity WHERE id = ?) WHERE id = ?",
+                                               arguments: [withNote.id, without.id]) }
+        #expect(throws: StoreError.self) { try unlocked.activity(without.id) }
+    }
+
+    @Test("notes in clear are sealed when the passphrase is set, or at the first unlock after the upgrade")
+    func clearNotesSealed() throws {
+        // No passphrase yet: the note is kept as before, then sealed with everything else.
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let plain = try Store.open(directory: folder.url)
+        let first = ActivityRecord(kind: "visit", occurredAt: Date(), village: "Thôn Đông", notes: note)
+        try plain.logActivity(first)
+        #expect(try plain.activity(first.id).notes == note)
+        #expect(try plain.outbox(kind: .activity).count == 1)
+        let store = try plain.setPassphrase(testPassphrase, derivation: testDerivation)
+        #expect(try rawHolds(folder.url, note) == [])
+        #expect(try store.activity(first.id).notes == note)
+
+        // A note written in clear before this version, in a store that has a passphrase.
+        let second = ActivityRecord(kind: "visit", occurredAt: Date(), village: "Thôn Đông")
+        try store.logActivity(second)
+        try store.write { db in try db.execute(sql: "UPDATE activity SET notes = ? WHERE id = ?", arguments: [note + " (cũ)", second.id]) }
+        let locked = try Store.open(directory: folder.url)
+        #expect(try locked.activity(second.id).hasLockedNote, "a clear note was shown without the passphrase")
+        #expect(try locked.outbox(kind: .activity).map(\.itemId) == [])
+        let unlocked = try locked.unlocked(passphrase: testPassphrase)
+        #expect(try rawHolds(folder.url, note) == [])
+        #expect(try unlocked.activity(second.id).notes == note + " (cũ)")
+        #expect(try unlocked.activities(ids: [first.id, second.id]).compactMap(\.notes).count == 2)
+    }
+}
+
 private enum SHA256Hex {
     static func of(_ data: Data) -> String {
         var hasher = SHA256()

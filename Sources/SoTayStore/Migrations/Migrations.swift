@@ -258,6 +258,20 @@ enum Migrations {
                 ALTER TABLE dossier ADD COLUMN personalPurgedAt DATETIME;
                 """)
         }
+        migrator.registerMigration("v7-sealed-notes") { db in
+            try db.execute(sql: """
+                -- A log entry's note is the volunteer's free text about a resident: sealed like
+                -- names (AES-GCM under the data key, bound to the entry's id) in sealedNotes.
+                -- notes keeps only what was written in clear before this version, or while the
+                -- store has no passphrase; it is sealed (moved) when the passphrase is set or at
+                -- the first unlock after the upgrade.
+                ALTER TABLE activity ADD COLUMN sealedNotes BLOB;
+                -- The notes still in clear: found at each unlock without reading the table.
+                CREATE INDEX activity_clear_notes ON activity(id) WHERE notes IS NOT NULL;
+                -- The entries with a note: held back from a sync without the passphrase.
+                CREATE INDEX activity_with_notes ON activity(id) WHERE sealedNotes IS NOT NULL OR notes IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -124,7 +124,11 @@ public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var topic: String?
     public var participants: Int?
     public var satisfaction: Int?
+    /// The note in clear: as written, or opened with the passphrase. `nil` when there is none
+    /// or when it is sealed and the store is locked (`hasLockedNote`).
     public var notes: String?
+    /// The note as stored, sealed under the data key (bound to the entry's id).
+    var sealedNotes: Data?
     /// For an undo entry: the entry it takes back.
     public var retracts: String?
     /// Set when the volunteer took the entry back; it is then not counted.
@@ -155,6 +159,9 @@ public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
         self.undoneAt = undoneAt
         self.createdAt = createdAt
     }
+
+    /// Whether the entry has a note that only the passphrase opens.
+    public var hasLockedNote: Bool { notes == nil && sealedNotes != nil }
 
     /// The first eight characters of the id: what the volunteer types to undo it.
     public var shortID: String { String(id.prefix(8)) }

@@ -191,20 +191,28 @@ struct Log: ParsableCommand {
             var participants: Int?
             var satisfaction: Int?
             var notes: String?
+            var notesLocked: Bool?
             var undone: Bool
         }
 
         func run() throws {
             let workspace = try Workspace(global)
             let month = try MonthOption.parse(month)
-            let store = try global.openStore()
-            let entries = try store.activities(in: month)
+            var store = try global.openStore()
+            var entries = try store.activities(in: month)
+            // Notes are sealed: shown with the passphrase (asked only when there is one to open).
+            if entries.contains(where: \.hasLockedNote) {
+                store = try Passphrase.unlock(store, need: .optional, render: workspace.render)
+                if store.isUnlocked { entries = try store.activities(in: month) }
+            }
+            let locked = workspace.render.t("(đã khóa)", "(locked)")
             if json {
                 try printJSON(entries.map { entry in
                     Item(id: entry.id, shortId: entry.shortID, kind: entry.kind, occurredAt: entry.occurredAt, village: entry.village,
                          procedureId: entry.procedureId, dossierId: entry.dossierId, residentId: entry.residentId, outcome: entry.outcome,
                          reason: entry.reason, payment: entry.payment, channel: entry.channel, outsideCommune: entry.outsideCommune,
-                         topic: entry.topic, participants: entry.participants, satisfaction: entry.satisfaction, notes: entry.notes,
+                         topic: entry.topic, participants: entry.participants, satisfaction: entry.satisfaction,
+                         notes: entry.hasLockedNote ? locked : entry.notes, notesLocked: entry.hasLockedNote ? true : nil,
                          undone: entry.undoneAt != nil)
                 })
                 return
@@ -216,7 +224,13 @@ struct Log: ParsableCommand {
                 return
             }
             for entry in entries {
-                Output.line("  \(entry.shortID)  " + LogLines.describe(entry, workspace: workspace))
+                var line = "  \(entry.shortID)  " + LogLines.describe(entry, workspace: workspace)
+                if let notes = entry.notes {
+                    line += render.t(" · ghi chú: ", " · note: ") + notes
+                } else if entry.hasLockedNote {
+                    line += render.t(" · ghi chú: ", " · note: ") + locked
+                }
+                Output.line(line)
             }
             let counted = entries.filter { $0.undoneAt == nil }.count
             Output.line("")
@@ -243,7 +257,7 @@ struct Log: ParsableCommand {
 /// What every entry command needs: the store, the profile, and the common options read and checked.
 struct LogContext {
     let workspace: Workspace
-    let store: Store
+    private(set) var store: Store
     let profile: VolunteerProfile
     let occurredAt: Date
     let village: String
@@ -271,6 +285,11 @@ struct LogContext {
             residentID = nil
         }
         notes = try common.notes.map { try LogText.check($0, field: "--notes", allowNaming: allowNamingInNotes) }
+        // A note is sealed as it is written: it needs the passphrase, once one is set. An entry
+        // without a note is written locked (a script, a timer).
+        if notes != nil, try store.hasPassphrase() {
+            store = try Passphrase.unlock(store, need: .required, render: workspace.render)
+        }
     }
 
     func entry(_ kind: ActivityKind) -> ActivityRecord {

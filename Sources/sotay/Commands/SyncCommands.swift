@@ -106,6 +106,10 @@ struct SyncCommand: AsyncParsableCommand {
             Output.line("🔒 " + render.t("\(report.dossiersLocked) hồ sơ chờ gửi vì chưa nhập cụm mật khẩu (hồ sơ được mã hóa). Chạy \"sotay sync\" trong cửa sổ dòng lệnh để gửi.",
                                          "\(report.dossiersLocked) dossier(s) wait because no passphrase was given (dossiers are encrypted). Run \"sotay sync\" in a terminal to send them."))
         }
+        if report.activitiesLocked > 0 {
+            Output.line("🔒 " + render.t("\(report.activitiesLocked) mục nhật ký có ghi chú chờ gửi vì chưa nhập cụm mật khẩu (ghi chú được mã hóa). Chạy \"sotay sync\" trong cửa sổ dòng lệnh để gửi.",
+                                         "\(report.activitiesLocked) log entr(ies) with a note wait because no passphrase was given (notes are encrypted). Run \"sotay sync\" in a terminal to send them."))
+        }
         if !report.purge.dossiers.isEmpty {
             Output.line(PurgeLines.describe(report.purge, days: try store.retentionDays(), render: render))
         }
