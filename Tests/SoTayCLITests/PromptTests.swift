@@ -116,6 +116,16 @@ struct PromptTests {
         let nobody = try guide(["--resident", "Phạm Thị Dung"])
         #expect(nobody.status == 1 && nobody.stderr.contains("Không có người dân nào"), "\(nobody.stderr)")
         #expect(try #require(try sotay.json(["drafts", "--json"]) as? [[String: Any]]).count == 5, "nothing is saved for a refused --resident")
+
+        // The log takes the same spellings: the visit is written against Bình's id.
+        let binh = try #require(drafts.first { $0["residentName"] as? String == "Trần Thị Bình" }?["residentId"] as? String)
+        let visit = try sotay.run(["log", "visit", "--resident", "0912 345 678"])
+        #expect(visit.status == 0, "\(visit.stderr)")
+        let logged = try #require(try sotay.json(["log", "list", "--json"]) as? [[String: Any]])
+        #expect(logged.contains { $0["residentId"] as? String == binh }, "\(logged)")
+        let sharedVisit = try sotay.run(["log", "visit", "--resident", "nguyen van an"])
+        #expect(sharedVisit.status == 1 && sharedVisit.stderr.contains("Có 2 người dân khớp"), "\(sharedVisit.stderr)")
+        #expect(try #require(try sotay.json(["log", "list", "--json"]) as? [[String: Any]]).count == logged.count, "nothing is logged for an ambiguous --resident")
     }
 
     @Test("a mistyped command is answered in Vietnamese with the command meant and its help line; --lang fr is refused", arguments: [

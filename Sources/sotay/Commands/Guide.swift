@@ -33,16 +33,9 @@ struct GuideCommand: ParsableCommand {
         let procedure = try workspace.procedure(procedureID)
         var store = try global.openStore()
         let profile = try Profiles.require(store: store, workspace: workspace, interactive: !noInput)
-        // A name or a phone is looked up among the residents (their names are sealed: the
-        // passphrase is needed); an id is used as it is.
-        var resident = residentQuery
-        if let query = residentQuery, try !store.residentExists(query) {
-            store = try Passphrase.unlock(store, need: .required, render: workspace.render)
-            switch ResidentLookup.find(query, among: try store.residentCards()) {
-            case .one(let card): resident = card.id
-            case .many(let cards): throw CLIError.ambiguousResident(query, cards)
-            case .none: throw CLIError.unknownResident(query)
-            }
+        var resident: String?
+        if let query = residentQuery {
+            (resident, store) = try ResidentQuery.resolve(query, store: store, render: workspace.render)
         }
         guard let text = workspace.pack.consent else { throw ConsentError.noText }
         let reader = LineReader()

@@ -29,7 +29,7 @@ struct Log: ParsableCommand {
         @Option(help: ArgumentHelp("Ngày giờ (giờ Việt Nam): 2026-11-03, \"03/11/2026 14:30\", hôm qua. Mặc định: bây giờ.", valueName: "ngày"))
         var at: String?
 
-        @Option(help: ArgumentHelp("Mã người dân trên máy (xem: sotay drafts show).", valueName: "mã-người-dân"))
+        @Option(help: ArgumentHelp("Người dân trên máy: mã, số điện thoại hoặc họ tên (xem: sotay drafts show).", valueName: "người-dân"))
         var resident: String?
 
         @Option(help: ArgumentHelp("Ghi chú ngắn. Không ghi mật khẩu, mã OTP hay số giấy tờ.", valueName: "ghi-chú"))
@@ -267,7 +267,7 @@ struct LogContext {
     /// `allowNamingInNotes`: a scam warning's notes may name the OTP it warned about.
     init(_ global: GlobalOptions, _ common: Log.Common, allowNamingInNotes: Bool = false, now: Date = Date()) throws {
         workspace = try Workspace(global)
-        store = try global.openStore()
+        var store = try global.openStore()
         profile = try Profiles.require(store: store, workspace: workspace, interactive: false)
         if let at = common.at {
             guard let instant = ActivityInput.instant(at, now: now) else { throw LogError.badDate(at) }
@@ -278,9 +278,9 @@ struct LogContext {
             occurredAt = now
         }
         village = try common.village.map { try LogText.check($0, field: "--village", limit: 200) } ?? profile.village
-        if let resident = common.resident {
-            guard try store.residentExists(resident) else { throw StoreError.residentNotFound(resident) }
-            residentID = resident
+        if let query = common.resident {
+            let found = try ResidentQuery.resolve(query, store: store, render: workspace.render)
+            (residentID, store) = (found.id, found.store)
         } else {
             residentID = nil
         }
@@ -290,6 +290,7 @@ struct LogContext {
         if notes != nil, try store.hasPassphrase() {
             store = try Passphrase.unlock(store, need: .required, render: workspace.render)
         }
+        self.store = store
     }
 
     func entry(_ kind: ActivityKind) -> ActivityRecord {
