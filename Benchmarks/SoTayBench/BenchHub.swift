@@ -47,7 +47,7 @@ final class BenchHub {
     func stop() {
         if ProcessInfo.processInfo.environment["SOTAY_BENCH_KEEP"] == "1" {
             process.stop()
-            print("  (hub data \(process.data.path), log \(process.logFile.path))")
+            say("  (hub data \(process.data.path), log \(process.logFile.path))")
         } else {
             process.cleanUp()
         }

@@ -27,6 +27,12 @@ let usage = """
     Exit status: 0 when every figure was measured (met or missed), 1 when one failed, 2 on bad arguments.
     """
 
+/// One line on standard output, written at once, even into a pipe or a log file (`print` would
+/// hold it in a buffer there): a long run shows how far it got.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 /// The benchmarks, in the order they run, with the binaries each one runs; each one yields its
 /// figures or fails as a whole.
 let benchmarks: [(id: String, title: String, runs: [String])] = [
@@ -87,24 +93,24 @@ func runSuite(_ options: Options) async -> Int32 {
     let work = FileManager.default.temporaryDirectory.appending(path: "sotay-bench-\(UUID().uuidString)")
     // SOTAY_BENCH_KEEP=1 keeps the generated databases, to profile a query with the sqlite3 shell.
     let keep = ProcessInfo.processInfo.environment["SOTAY_BENCH_KEEP"] == "1"
-    defer { if keep { print("kept \(work.path)") } else { try? FileManager.default.removeItem(at: work) } }
+    defer { if keep { say("kept \(work.path)") } else { try? FileManager.default.removeItem(at: work) } }
     let pack: ContentPack
     do {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         pack = try ContentPack.bundled()
     } catch {
-        print("sotay-bench: cannot start: \(BenchFailure.describe(error))")
+        say("sotay-bench: cannot start: \(BenchFailure.describe(error))")
         return 1
     }
     let month = ReportMonth(containing: Date()).previous
     let checkout = Checkout.current()
-    if scale.smoke { print("smoke run: every benchmark on tiny data; the figures check the suite, they measure nothing") }
-    print("binaries: \(Sotay.productsDirectory.path); \(checkout.text)")
+    if scale.smoke { say("smoke run: every benchmark on tiny data; the figures check the suite, they measure nothing") }
+    say("binaries: \(Sotay.productsDirectory.path); \(checkout.text)")
 
     var results: [BenchResult] = []
     let suiteStart = Date()
     for benchmark in benchmarks where options.only?.contains(benchmark.id) ?? true {
-        print("— \(benchmark.id)")
+        say("— \(benchmark.id)")
         let start = Date()
         var figures: [BenchResult]
         do {
@@ -119,8 +125,8 @@ func runSuite(_ options: Options) async -> Int32 {
         } catch {
             figures = [.failed(id: benchmark.id, title: benchmark.title, reason: BenchFailure.describe(error))]
         }
-        for figure in figures { print("  " + figure.line(judged: !scale.smoke)) }
-        print(String(format: "  (%.0f s)", Date().timeIntervalSince(start)))
+        for figure in figures { say("  " + figure.line(judged: !scale.smoke)) }
+        say(String(format: "  (%.0f s)", Date().timeIntervalSince(start)))
         results += figures
     }
 
@@ -129,14 +135,14 @@ func runSuite(_ options: Options) async -> Int32 {
         let folder = options.output ?? (scale.smoke ? work.appending(path: "results") : URL(fileURLWithPath: "bench"))
         do {
             try BenchReport.write(results, to: folder, scale: scale, checkout: checkout)
-            print(String(format: "wrote %@/results.json and RESULTS.md in %.0f s", folder.path, Date().timeIntervalSince(suiteStart)))
+            say(String(format: "wrote %@/results.json and RESULTS.md in %.0f s", folder.path, Date().timeIntervalSince(suiteStart)))
         } catch {
-            print("sotay-bench: could not write the results into \(folder.path): \(BenchFailure.describe(error))")
+            say("sotay-bench: could not write the results into \(folder.path): \(BenchFailure.describe(error))")
             return 1
         }
     }
     guard failed.isEmpty else {
-        print("sotay-bench: \(failed.count) of \(results.count) figures failed: \(failed.map(\.id).joined(separator: ", "))")
+        say("sotay-bench: \(failed.count) of \(results.count) figures failed: \(failed.map(\.id).joined(separator: ", "))")
         return 1
     }
     return 0
@@ -148,7 +154,7 @@ do throws(BenchFailure) {
     status = await runSuite(options)
 } catch {
     let help = CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h")
-    print(help ? error.description : "sotay-bench: \(error.description)")
+    say(help ? error.description : "sotay-bench: \(error.description)")
     status = help ? 0 : 2
 }
 exit(status)
