@@ -9,37 +9,14 @@ struct UnknownCommand: LocalizedMessage {
     var path: [String]
     var suggestions: [(name: String, abstract: String)]
 
-    /// Options that take a value, at any level: the value is not a command word.
-    static let valueOptions: Set<String> = ["--lang", "--data-dir"]
-
     static func find(in arguments: [String]) -> UnknownCommand? {
-        var command: any ParsableCommand.Type = SoTay.self
-        var path = ["sotay"]
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            if argument == "--" { return nil }
-            if argument.hasPrefix("-") {
-                if valueOptions.contains(argument) { index += 1 }
-                continue
-            }
-            let subcommands = command.configuration.subcommands
-            // Past the last command level the words are the command's own arguments.
-            guard !subcommands.isEmpty else { return nil }
-            if let next = subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) }) {
-                command = next
-                path.append(argument)
-                continue
-            }
-            if argument == "help" { return nil }
-            let names = subcommands.map { $0._commandName }
-            let suggested = Spelling.suggestions(for: argument, among: names).prefix(3).compactMap { name in
-                subcommands.first { $0._commandName == name }.map { (name: name, abstract: $0.configuration.abstract) }
-            }
-            return UnknownCommand(word: argument, path: path, suggestions: Array(suggested))
+        let walk = CommandWalk(arguments)
+        guard let word = walk.stray, word != "help" else { return nil }
+        let subcommands = walk.command.configuration.subcommands
+        let suggested = Spelling.suggestions(for: word, among: subcommands.map { $0._commandName }).prefix(3).compactMap { name in
+            subcommands.first { $0._commandName == name }.map { (name: name, abstract: $0.configuration.abstract) }
         }
-        return nil
+        return UnknownCommand(word: word, path: walk.path, suggestions: Array(suggested))
     }
 
     func message(_ language: Language) -> String {
@@ -59,29 +36,9 @@ struct UnknownCommand: LocalizedMessage {
 /// The parser's own messages for a wrong command line, said in Vietnamese, with the usage of the
 /// command that was being typed (`sotay guide --help`, not only `sotay --help`).
 enum ParserMistake {
-    /// The commands named on the line, from `sotay` down (`sotay drafts show`).
-    static func commandPath(in arguments: [String]) -> [String] {
-        var command: any ParsableCommand.Type = SoTay.self
-        var path = ["sotay"]
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            if argument.hasPrefix("-") {
-                if UnknownCommand.valueOptions.contains(argument) { index += 1 }
-                continue
-            }
-            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) })
-            else { break }
-            command = next
-            path.append(next._commandName)
-        }
-        return path
-    }
-
     /// `detail` (argument-parser's English) in `language`, as one line with where to look.
     static func message(_ detail: String, arguments: [String], language: Language) -> String {
-        let usage = commandPath(in: arguments).joined(separator: " ") + " --help"
+        let usage = CommandWalk(arguments).path.joined(separator: " ") + " --help"
         guard language == .vi else { return "Wrong command: \(detail) See usage: \(usage)" }
         return "Lệnh chưa đúng: \(vietnamese(detail)) Xem cách dùng: \(usage)"
     }
@@ -105,5 +62,38 @@ enum ParserMistake {
             return "thừa \(match.1)."
         }
         return trimmed
+    }
+}
+
+/// How far the words of a command line go down the command tree: the commands named, from
+/// `sotay` down (`sotay drafts show`), and the first word that should have been a command.
+struct CommandWalk {
+    private(set) var path = ["sotay"]
+    private(set) var command: any ParsableCommand.Type = SoTay.self
+    /// A word where one of `command`'s subcommands was expected (`draft`); past the last
+    /// command level the words are the command's own arguments, never stray.
+    private(set) var stray: String?
+
+    /// Options that take a value, at any level: the value is not a command word.
+    static let valueOptions: Set<String> = ["--lang", "--data-dir"]
+
+    init(_ arguments: [String]) {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" { return }
+            if argument.hasPrefix("-") {
+                if Self.valueOptions.contains(argument) { index += 1 }
+                continue
+            }
+            let subcommands = command.configuration.subcommands
+            guard let next = subcommands.first(where: { $0._commandName == argument || $0.configuration.aliases.contains(argument) }) else {
+                if !subcommands.isEmpty { stray = argument }
+                return
+            }
+            command = next
+            path.append(next._commandName)
+        }
     }
 }
