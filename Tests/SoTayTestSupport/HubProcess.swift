@@ -60,6 +60,14 @@ public final class HubProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Kills the hub at once (SIGKILL), as a power cut or a crash would: no request in flight
+    /// is finished, nothing is flushed.
+    public func kill() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Runs an admin command on the same data folder (while the server runs, as it may).
     @discardableResult
     public func admin(_ arguments: [String]) throws -> Sotay.Result {
