@@ -10,14 +10,14 @@ run: build
 ## make test: install what is missing, build, and run every test.
 ## The property tests run on their own, after the rest: they keep both cores busy for a while,
 ## and beside them the end-to-end tests that time a real upload (a hub stopped mid-upload) could
-## not keep up with the link they measure. Last, a smoke run of the benchmark suite (every
-## figure on tiny data, on the debug binaries the build above made), so `make bench` cannot
-## break unnoticed.
+## not keep up with the link they measure. Between the two, a smoke run of the benchmark suite
+## (every figure on tiny data, on the debug binaries the build above made), so `make bench`
+## cannot break unnoticed.
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip SoTayPropertyTests
-	$(SWIFT) test --skip-build --filter SoTayPropertyTests
 	@.build/debug/sotay-bench --smoke || { echo "make test: the smoke run of the benchmark suite failed (the ✗ line above names the figure); rerun it with .build/debug/sotay-bench --smoke"; exit 1; }
+	$(SWIFT) test --skip-build --filter SoTayPropertyTests
 
 build: deps
 	$(SWIFT) build --product sotay

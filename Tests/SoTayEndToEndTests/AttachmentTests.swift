@@ -113,15 +113,12 @@ struct AttachmentTests {
         let sync = Task.detached { try sotay.run(["sync", "--hub", "http://127.0.0.1:\(port)"]) }
 
         // Wait until the hub has recorded a good part of the blob, then kill it. Not SIGTERM: a
-        // gracefully stopping hub finishes the PATCH in flight, and on a busy runner that PATCH
-        // could be the one that ends the file.
+        // gracefully stopping hub finishes the PATCH in flight, which could be the one that ends
+        // the file. The watching runs on a thread of its own: in the full suite the test's task
+        // can wait seconds for one of the two cooperative threads while other tests block them,
+        // and the upload finished before it looked (seen twice in fresh-clone runs).
         let database = hub.data.appending(path: "hub.sqlite")
-        var recorded: Int64 = 0
-        let deadline = Date().addingTimeInterval(60)
-        while recorded < 2_500_000 && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            recorded = try Self.uploadOffset(database)
-        }
+        var recorded = await Self.killHub(hub, whenRecorded: 2_500_000, database: database, within: 60)
         #expect(recorded >= 2_500_000, "the upload never got far enough to test a restart")
         hub.kill()
         recorded = try Self.uploadOffset(database)
@@ -142,6 +139,23 @@ struct AttachmentTests {
     }
 
     /// The offset of the hub's one upload, read from its own database.
+    /// Polls the hub's recorded offset every 50 ms on a thread of its own and kills the hub as
+    /// soon as it reaches `threshold`; the offset last seen.
+    static func killHub(_ hub: HubProcess, whenRecorded threshold: Int64, database: URL, within seconds: TimeInterval) async -> Int64 {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var recorded: Int64 = 0
+                let deadline = Date().addingTimeInterval(seconds)
+                while recorded < threshold && Date() < deadline {
+                    usleep(50_000)
+                    recorded = (try? uploadOffset(database)) ?? recorded
+                }
+                if recorded >= threshold { hub.kill() }
+                continuation.resume(returning: recorded)
+            }.start()
+        }
+    }
+
     static func uploadOffset(_ database: URL) throws -> Int64 {
         var configuration = Configuration()
         configuration.readonly = true
