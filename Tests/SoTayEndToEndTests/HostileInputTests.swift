@@ -23,20 +23,8 @@ struct RawHTTP {
     /// the answer to the end (every request says `Connection: close`). `nil`: the connection
     /// ended without an answer.
     func exchange(_ head: Data, body: Data = Data(), isHead: Bool = false) throws -> Reply? {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        let descriptor = try Sockets.connect(port: port, timeout: 15)
         defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 15, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         // The hub may answer and close before it has read everything (a body over the limit):
         // a failed send is not the test's failure, a missing answer is.
         let request = head + Data("\r\n".utf8) + body
