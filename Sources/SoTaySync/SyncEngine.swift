@@ -94,13 +94,11 @@ public struct SyncEngine: Sendable {
                 link.lastSyncAt = Date()
                 link.lastError = nil
             }
-        } catch let error as SyncError {
-            try? store.updateHubLink { link in link.lastError = error.message(.vi) }
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
         } catch {
-            throw .unreachable(host: client.address.host)
+            if let failure = error as? SyncError {
+                try? store.updateHubLink { link in link.lastError = failure.message(.vi) }
+            }
+            throw translated(error)
         }
         return report
     }
@@ -112,14 +110,20 @@ public struct SyncEngine: Sendable {
         var retry = self.retry
         do {
             try await pullChanges(&report, &retry, { _ in })
-        } catch let error as SyncError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
         } catch {
-            throw .unreachable(host: client.address.host)
+            throw translated(error)
         }
         return report
+    }
+
+    /// A failure as the volunteer hears of it: the store's and the sync's own errors as they
+    /// are, anything else (the transport's) as "the hub cannot be reached".
+    private func translated(_ error: any Error) -> SyncError {
+        switch error {
+        case let error as SyncError: error
+        case let error as StoreError: .store(error)
+        default: .unreachable(host: client.address.host)
+        }
     }
 
     private func noteAttemptTime() throws {
