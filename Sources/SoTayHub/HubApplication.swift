@@ -60,7 +60,7 @@ public enum HubTLS {
 public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
     let router = Router(context: HubRequestContext.self)
     if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
-    let routes = HubRoutes(store: store,
+    let routes = HubRoutes(store: store, databasePath: store.databaseURL.path,
                            enrollLimiter: RateLimiter(limit: configuration.enrollFailuresAllowed, window: 15 * 60),
                            authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60),
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
@@ -76,6 +76,14 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let (router, _) = buildRouter(store: store, configuration: configuration)
+    return try makeApplication(router: router, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+}
+
+/// The HTTP server around a router: limits, TLS, address. Shared by both stores.
+func makeApplication(
+    router: Router<HubRequestContext>, configuration: HubConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void
+) throws -> some ApplicationProtocol {
     let server: HTTPServerBuilder
     let limits = configuration.connectionLimits
     let counter = ConnectionCounter()

@@ -5,8 +5,8 @@ import SoTayWire
 /// 401, a valid token of another role is 403. Repeated failures from one address wait.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
-    let store: HubStore
-    let limiter: RateLimiter
+    let store: any HubSyncRepository
+    let limiter: any FailureLimiting
     let role: HubRole
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -14,10 +14,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
         // address, and one revoked laptop retrying must not lock the others out. Only the
         // failures wait, so guessing tokens stays slow.
         guard let token = BearerToken(authorization: request.headers[.authorization]), let holder = try await store.holder(of: token) else {
-            if let wait = await limiter.retryAfter(context.clientAddress) {
+            if let wait = try await limiter.waitBeforeTrying(context.clientAddress) {
                 throw Refusal(429, .rateLimited, "Too many failed attempts from this address. Wait and try again.", retryAfter: wait)
             }
-            await limiter.recordFailure(context.clientAddress)
+            try await limiter.countFailure(context.clientAddress)
             throw Refusal.unauthorized(role)
         }
         guard holder.role == role else { throw Refusal.wrongRole(holder.role, needed: role) }

@@ -23,17 +23,22 @@ final class RouteRecorder: @unchecked Sendable {
     }
 }
 
-/// The routes of protocol version 1. Handlers parse and check; the store decides and writes.
+/// The routes of protocol version 1. Handlers parse and check; the repository decides and
+/// writes, and its outcomes become status codes here (RepositoryOutcomes.swift).
 struct HubRoutes {
-    let store: HubStore
-    let enrollLimiter: RateLimiter
-    let authLimiter: RateLimiter
-    let tus: TusRoutes
-    let staff: StaffRoutes
+    let store: any HubSyncRepository
+    /// What a storage fault names: the SQLite file, or the PostgreSQL database.
+    let databasePath: String
+    let enrollLimiter: any FailureLimiting
+    let authLimiter: any FailureLimiting
+    /// Uploads and the officer/admin routes; nil where the store does not offer them yet
+    /// (the PostgreSQL store: device sync only).
+    let tus: TusRoutes?
+    let staff: StaffRoutes?
 
     func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
         let recorder = RouteRecorder()
-        router.add(middleware: ProtocolMiddleware(databasePath: store.databaseURL.path))
+        router.add(middleware: ProtocolMiddleware(databasePath: databasePath))
         router.add(middleware: NoBodyMiddleware())
         let open = router.group("v1")
         recorder.on(open, .get, "health", health)
@@ -44,10 +49,10 @@ struct HubRoutes {
         recorder.on(device, .get, "dossiers/:id", getDossier)
         recorder.on(device, .post, "activities", postActivities)
         recorder.on(device, .get, "changes", changes)
-        tus.register(open: open, device: device, recorder: recorder)
+        tus?.register(open: open, device: device, recorder: recorder)
         let officer = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .officer))
         let admin = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .admin))
-        staff.register(officer: officer, admin: admin, recorder: recorder)
+        staff?.register(officer: officer, admin: admin, recorder: recorder)
         return recorder.routes
     }
 
@@ -58,7 +63,7 @@ struct HubRoutes {
     @Sendable func enroll(_ request: Request, context: HubRequestContext) async throws -> Response {
         // The attempt is counted before anything is checked, so concurrent guesses cannot all
         // pass the check before any of them is counted. Only a wrong code keeps its count.
-        if let wait = await enrollLimiter.attempt(context.clientAddress) {
+        if let wait = try await enrollLimiter.countAttempt(context.clientAddress) {
             throw Refusal(429, .rateLimited, "Too many enrolment attempts from this address. Wait and try again.", retryAfter: wait)
         }
         let body: EnrollRequest
@@ -66,22 +71,22 @@ struct HubRoutes {
             body = try JSONBody.decode(EnrollRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
             guard Identifiers.isName(body.deviceName) else { throw Refusal.invalid([.init(field: "deviceName", problem: "must be 1–200 characters")]) }
         } catch {
-            await enrollLimiter.refund(context.clientAddress)
+            try await enrollLimiter.takeBackAttempt(context.clientAddress)
             throw error
         }
         let deviceID = Secrets.newDeviceID()
         let token = BearerToken.make(id: deviceID)
         do {
-            let (device, volunteer) = try await store.enroll(code: body.code, deviceName: body.deviceName, deviceID: deviceID,
-                                                             tokenHash: Secrets.hash(token), clientAddress: context.clientAddress)
-            await enrollLimiter.refund(context.clientAddress)
+            let (device, volunteer) = try await store.enrol(code: body.code, deviceName: body.deviceName, deviceID: deviceID,
+                                                            tokenHash: Secrets.hash(token), clientAddress: context.clientAddress, now: Date()).enrolled()
+            try await enrollLimiter.takeBackAttempt(context.clientAddress)
             context.logger.info("device enrolled", metadata: ["device": "\(device.id)", "volunteer": "\(volunteer.id ?? 0)"])
             return try JSONResponse.make(EnrollReply(deviceId: device.id, token: token, volunteer: volunteer.info, hubKey: store.signingKey.publicKey),
                                          status: .created)
         } catch let refusal as Refusal {
             throw refusal  // a wrong, used or expired code: the attempt stays counted
         } catch {
-            await enrollLimiter.refund(context.clientAddress)
+            try await enrollLimiter.takeBackAttempt(context.clientAddress)
             throw error
         }
     }
@@ -94,7 +99,7 @@ struct HubRoutes {
         var problems = upload.problems
         if upload.id != id { problems.insert(.init(field: "id", problem: "must equal the id in the path"), at: 0) }
         guard problems.isEmpty else { throw Refusal.invalid(problems) }
-        let (reply, created) = try await store.putDossier(upload, body: String(decoding: data, as: UTF8.self), device: device)
+        let (reply, created) = try await store.storeDossier(upload, body: String(decoding: data, as: UTF8.self), device: device, now: Date()).accepted()
         if created {
             context.logger.info("dossier stored", metadata: ["dossier": "\(upload.id)", "revision": "\(upload.revision)", "kind": "\(reply.kind.rawValue)"])
         }
@@ -103,7 +108,8 @@ struct HubRoutes {
 
     @Sendable func getDossier(_ request: Request, context: HubRequestContext) async throws -> Response {
         let device = try context.requireDevice()
-        return try JSONResponse.make(try await store.dossierState(context.parameters.get("id") ?? "", device: device))
+        guard let state = try await store.findDossierState(context.parameters.get("id") ?? "", device: device) else { throw Refusal.notFound }
+        return try JSONResponse.make(state)
     }
 
     @Sendable func postActivities(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -118,7 +124,7 @@ struct HubRoutes {
         guard problems.isEmpty else { throw Refusal.invalid(problems) }
         let ids = batch.activities.map(\.id)
         guard Set(ids).count == ids.count else { throw Refusal.invalid([.init(field: "activities", problem: "ids must be unique within a batch")]) }
-        return try JSONResponse.make(try await store.postActivities(batch, device: device))
+        return try JSONResponse.make(try await store.storeActivities(batch, device: device, now: Date()).reply())
     }
 
     @Sendable func changes(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -130,6 +136,6 @@ struct HubRoutes {
         guard let limit = limitText.map({ Int($0) }) ?? WireProtocol.defaultChangesLimit, (1...WireProtocol.maxChangesLimit).contains(limit) else {
             throw Refusal.invalid([.init(field: "limit", problem: "must be 1–\(WireProtocol.maxChangesLimit)")])
         }
-        return try JSONResponse.make(try await store.changes(after: cursor, limit: limit, device: device))
+        return try JSONResponse.make(try await store.changes(after: cursor, limit: limit, device: device, now: Date()))
     }
 }

@@ -10,7 +10,7 @@ import SoTayWire
 /// guess is never compared byte by byte against anything an attacker chose.
 /// Device tokens issued before version 4 (`sotay_SECRET`, no id) still work: they are found
 /// by their hash, which an attacker cannot steer, and compared the same way.
-struct BearerToken: Sendable, Hashable {
+public struct BearerToken: Sendable, Hashable {
     enum Kind: String, Sendable, CaseIterable {
         case device = "dev"
         case officer = "off"

@@ -3,11 +3,11 @@ import GRDB
 import SoTayWire
 
 /// Whose a valid token is.
-enum TokenHolder: Sendable {
+public enum TokenHolder: Sendable {
     case device(HubDevice)
     case staff(HubStaff)
 
-    var role: HubRole {
+    public var role: HubRole {
         switch self {
         case .device: .device
         case .staff(let staff): staff.role
@@ -53,7 +53,7 @@ extension HubStore {
     /// The active holder of a token, or nil. The row is found by the token's public id (by its
     /// hash for a device token from before version 4), and the stored hash is compared with
     /// the token's in constant time.
-    func holder(of token: BearerToken) async throws -> TokenHolder? {
+    public func holder(of token: BearerToken) async throws -> TokenHolder? {
         guard let kind = token.kind else { return nil }
         let hash = token.hash
         return try await writer.read { db -> TokenHolder? in

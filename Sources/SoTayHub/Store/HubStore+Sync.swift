@@ -9,6 +9,11 @@ extension HubStore {
     /// live code's (a handful: a code lives a day), never looked up by it.
     func enroll(code: String, deviceName: String, deviceID: String, tokenHash: String, clientAddress: String? = nil,
                 now: Date = Date()) async throws -> (HubDevice, HubVolunteer) {
+        try await enrol(code: code, deviceName: deviceName, deviceID: deviceID, tokenHash: tokenHash, clientAddress: clientAddress, now: now).enrolled()
+    }
+
+    public func enrol(code: String, deviceName: String, deviceID: String, tokenHash: String, clientAddress: String?,
+                      now: Date) async throws -> EnrolOutcome {
         let codeHash = Array(Secrets.hash(Secrets.normalizedCode(code)).utf8)
         return try await writer.write { db in
             var match: EnrollCodeRecord?
@@ -16,9 +21,7 @@ extension HubStore {
             where constantTimeEquals(Array(candidate.codeHash.utf8), codeHash) {
                 match = candidate
             }
-            guard var record = match, let volunteer = try HubVolunteer.fetchOne(db, key: record.volunteerId) else {
-                throw Refusal(403, .invalidCode, "This enrolment code is wrong, already used or expired. Ask the commune admin for a new one.")
-            }
+            guard var record = match, let volunteer = try HubVolunteer.fetchOne(db, key: record.volunteerId) else { return .invalidCode }
             let device = HubDevice(id: deviceID, volunteerId: volunteer.id ?? 0, name: deviceName, tokenHash: tokenHash,
                                    enrolledAt: now, revokedAt: nil, lastSeenAt: now)
             try device.insert(db)
@@ -34,7 +37,7 @@ extension HubStore {
             var notice = ChangeRecord(seq: nil, volunteerId: volunteer.id, kind: .announcement, dossierId: nil, status: nil, reason: nil,
                                       portalCode: nil, message: Self.newDeviceNotice(name: deviceName, at: now), at: now, aboutDevice: device.id)
             try notice.insert(db)
-            return (device, volunteer)
+            return .enrolled(device, volunteer)
         }
     }
 
@@ -50,31 +53,30 @@ extension HubStore {
     /// Stores one revision of a dossier, or answers a resend the same way as the first time.
     /// Returns the reply and whether something new was stored.
     func putDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date = Date()) async throws -> (DossierAccepted, created: Bool) {
+        try await storeDossier(upload, body: body, device: device, now: now).accepted()
+    }
+
+    public func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
         let sealer = sealer
         return try await writer.write { db in
             let existing = try HubDossier.fetchOne(db, key: upload.id)
-            if let existing, existing.volunteerId != device.volunteerId {
-                throw Refusal(403, .forbidden, "This dossier belongs to another volunteer.")
-            }
+            if let existing, existing.volunteerId != device.volunteerId { return .ownedByAnother }
             let stored = try HubRevision.fetchOne(db, key: ["dossierId": upload.id, "revision": upload.revision])
             switch RevisionRule.decide(revision: upload.revision, contentSHA256: hash, stored: stored?.contentSHA256, latest: existing?.latestRevision) {
             case .repeated:
-                guard let stored, let existing else { throw Refusal.notFound }
+                guard let stored, let existing else { throw HubError.unexpected("a repeated revision without its row") }
                 let receipt = Receipt(dossierId: stored.dossierId, revision: stored.revision, volunteerId: String(existing.volunteerId),
                                       contentSHA256: stored.contentSHA256, receivedAt: stored.receivedAt, hubKeyId: key.keyID, signature: stored.signature)
-                return (DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: stored.kind, status: existing.status, receipt: receipt), false)
+                return .repeated(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: stored.kind, status: existing.status, receipt: receipt))
             case .conflict:
-                throw Refusal(409, .revisionConflict, "Revision \(upload.revision) is already stored with different content. Send the change as a new revision.")
+                return .revisionConflict(revision: upload.revision)
             case .stale(let latest):
-                throw Refusal(409, .staleRevision, "Revision \(upload.revision) is older than the hub's latest (\(latest)). Nothing was stored.")
+                return .staleRevision(revision: upload.revision, latest: latest)
             case .store(let kind):
                 let missing = try Self.missingBlobs(upload.attachments.map(\.sha256), volunteerId: device.volunteerId, db: db)
-                guard missing.isEmpty else {
-                    throw Refusal(422, .missingBlobs, "The dossier names \(missing.count) attachment(s) the hub does not hold. Upload them, then send the same revision again. Nothing was stored.",
-                                  missing: missing)
-                }
+                guard missing.isEmpty else { return .missingBlobs(missing) }
                 let receivedAt = WireDate.truncated(now)
                 let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
                                               contentSHA256: hash, receivedAt: receivedAt)
@@ -100,16 +102,21 @@ extension HubStore {
                 try HubRevision(dossierId: upload.id, revision: upload.revision, kind: kind, deviceId: device.id, contentSHA256: hash,
                                 body: try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision)),
                                 receivedAt: receipt.receivedAt, signature: receipt.signature).insert(db)
-                return (DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: dossier.status, receipt: receipt), true)
+                return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: dossier.status, receipt: receipt))
             }
         }
     }
 
     /// Where a dossier stands, for the device that owns it.
     func dossierState(_ id: String, device: HubDevice) async throws -> DossierState {
+        guard let state = try await findDossierState(id, device: device) else { throw Refusal.notFound }
+        return state
+    }
+
+    public func findDossierState(_ id: String, device: HubDevice) async throws -> DossierState? {
         let keyID = signingKey.keyID
-        return try await writer.read { db in
-            guard let dossier = try HubDossier.fetchOne(db, key: id), dossier.volunteerId == device.volunteerId else { throw Refusal.notFound }
+        return try await writer.read { db -> DossierState? in
+            guard let dossier = try HubDossier.fetchOne(db, key: id), dossier.volunteerId == device.volunteerId else { return nil }
             let revisions = try HubRevision.filter(HubRevision.Columns.dossierId == id).order(HubRevision.Columns.revision).fetchAll(db)
             return DossierState(dossierId: id, status: dossier.status, reason: dossier.reason, portalCode: dossier.portalCode,
                                 revisions: revisions.map {
@@ -123,6 +130,10 @@ extension HubStore {
     /// An undo entry marks the entry it takes back (same volunteer only); an entry whose undo
     /// arrived first is stored already marked.
     func postActivities(_ batch: ActivityBatch, device: HubDevice, now: Date = Date()) async throws -> ActivityBatchReply {
+        try await storeActivities(batch, device: device, now: now).reply()
+    }
+
+    public func storeActivities(_ batch: ActivityBatch, device: HubDevice, now: Date) async throws -> ActivitiesOutcome {
         let encoder = WireProtocol.encoder()
         let rows = try batch.activities.map { activity in
             HubActivityRecord(id: activity.id, volunteerId: device.volunteerId, deviceId: device.id, kind: activity.kind,
@@ -132,30 +143,35 @@ extension HubStore {
                               outsideCommune: activity.outsideCommune ?? false, participants: activity.participants,
                               satisfaction: activity.satisfaction, retracts: activity.retracts, undone: false)
         }
-        return try await writer.write { db in
-            var accepted = 0
-            var duplicates = 0
-            for var row in rows {
-                if let owner = try Int64.fetchOne(db, sql: "SELECT volunteerId FROM activity WHERE id = ?", arguments: [row.id]) {
-                    guard owner == device.volunteerId else { throw Refusal(403, .forbidden, "Activity \(row.id) belongs to another volunteer; nothing was stored.") }
-                    duplicates += 1
-                    continue
+        do {
+            return try await writer.write { db in
+                var accepted = 0
+                var duplicates = 0
+                for var row in rows {
+                    if let owner = try Int64.fetchOne(db, sql: "SELECT volunteerId FROM activity WHERE id = ?", arguments: [row.id]) {
+                        // Thrown, not returned: the rows inserted before it roll back.
+                        guard owner == device.volunteerId else { throw ActivityOwnedByAnother(id: row.id) }
+                        duplicates += 1
+                        continue
+                    }
+                    if let retracts = row.retracts {
+                        try db.execute(sql: "UPDATE activity SET undone = 1 WHERE id = ? AND volunteerId = ?", arguments: [retracts, device.volunteerId])
+                    } else {
+                        row.undone = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE retracts = ? AND volunteerId = ?)",
+                                                       arguments: [row.id, device.volunteerId]) ?? false
+                    }
+                    try row.insert(db)
+                    accepted += 1
                 }
-                if let retracts = row.retracts {
-                    try db.execute(sql: "UPDATE activity SET undone = 1 WHERE id = ? AND volunteerId = ?", arguments: [retracts, device.volunteerId])
-                } else {
-                    row.undone = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE retracts = ? AND volunteerId = ?)",
-                                                   arguments: [row.id, device.volunteerId]) ?? false
-                }
-                try row.insert(db)
-                accepted += 1
+                return .stored(ActivityBatchReply(accepted: accepted, duplicates: duplicates))
             }
-            return ActivityBatchReply(accepted: accepted, duplicates: duplicates)
+        } catch let other as ActivityOwnedByAnother {
+            return .ownedByAnother(activityID: other.id)
         }
     }
 
     /// The volunteer's changes after `cursor`: one indexed range read, whatever the history.
-    func changes(after cursor: Int64, limit: Int, device: HubDevice, now: Date = Date()) async throws -> ChangesPage {
+    public func changes(after cursor: Int64, limit: Int, device: HubDevice, now: Date = Date()) async throws -> ChangesPage {
         try await writer.write { db in
             // Seen now: the admin's `devices list` shows when each laptop last synced.
             try db.execute(sql: "UPDATE device SET lastSeenAt = ? WHERE id = ?", arguments: [now, device.id])
@@ -168,4 +184,9 @@ extension HubStore {
             return ChangesPage(changes: page.map(\.change), cursor: String(next), more: rows.count > limit)
         }
     }
+}
+
+/// Rolls back a batch that names another volunteer's activity.
+struct ActivityOwnedByAnother: Error {
+    let id: String
 }
