@@ -15,7 +15,9 @@ run: build
 ## cannot break unnoticed.
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip SoTayPropertyTests
+	@# A throwaway PostgreSQL cluster (temp folder, loopback port) for the tests of the PostgreSQL
+	@# store; stopped and removed when the tests end, pass or fail.
+	scripts/with-pg-test-cluster.sh $(SWIFT) test --skip-build --skip SoTayPropertyTests
 	@.build/debug/sotay-bench --smoke || { echo "make test: the smoke run of the benchmark suite failed (the ✗ line above names the figure); rerun it with .build/debug/sotay-bench --smoke"; exit 1; }
 	$(SWIFT) test --skip-build --filter SoTayPropertyTests
 

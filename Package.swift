@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Domain types and every decision: no I/O, no database, no terminal.
@@ -81,6 +82,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // A province hub's store (`serve --database postgres://…`).
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
 
@@ -138,6 +141,15 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // One conformance suite, run against the GRDB store and the PostgreSQL store.
+        .testTarget(
+            name: "SoTayHubConformanceTests",
+            dependencies: [
+                "SoTayHub", "SoTayWire", "SoTayCore", "SoTayReports",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "SoTaySyncTests", dependencies: ["SoTaySync", "SoTayWire", "SoTayStore", "SoTayCore"]),
         // Runs the built binaries as their users do: a volunteer's terminal, a hub on a loopback port.
         .target(
@@ -148,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "SoTayEndToEndTests",
             dependencies: [
-                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore",
+                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore", "SoTayHub",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

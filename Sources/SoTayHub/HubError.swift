@@ -28,12 +28,17 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     case blobNotFound(String)
     /// The data folder's disk: full, read-only, not writable.
     case storage(StorageFault)
+    /// `--database` / `SOTAY_HUB_DATABASE` is not a `postgres://` URL.
+    case invalidDatabaseURL
 
     public func message(_ language: Language) -> String {
         switch self {
         case .cannotCreateFolder(let path):
             pick(language, vi: "Không tạo được thư mục dữ liệu \(path). Kiểm tra quyền ghi hoặc chọn thư mục khác bằng --data.",
                  en: "Cannot create the data folder \(path). Check write permission or choose another with --data.")
+        case .invalidDatabaseURL:
+            pick(language, vi: "Địa chỉ cơ sở dữ liệu không đúng. Dùng dạng postgres://người-dùng:mật-khẩu@máy:5432/tên-csdl.",
+                 en: "The database address is not valid. Use postgres://user:password@host:5432/database.")
         case .cannotOpen(let path):
             pick(language, vi: "Không mở được cơ sở dữ liệu \(path). Kiểm tra quyền đọc ghi.", en: "Cannot open the database \(path). Check read and write permissions.")
         case .notADatabase(let path):
