@@ -17,6 +17,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("Khóa riêng TLS (PEM).", valueName: "tệp"))
     var tlsKey: String?
 
+    @Option(name: .customLong("database"),
+            help: ArgumentHelp("Cơ sở dữ liệu PostgreSQL (postgres://…, mặc định $SOTAY_HUB_DATABASE); không có: SQLite trong --data.", valueName: "url"))
+    var database: String?
+
+    /// `--database`, else `$SOTAY_HUB_DATABASE`; nil: the SQLite store in the data folder.
+    var databaseURL: String? {
+        if let database, !database.isEmpty { return database }
+        if let database = ProcessInfo.processInfo.environment["SOTAY_HUB_DATABASE"], !database.isEmpty { return database }
+        return nil
+    }
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (mặc định), notice, warning, error.", valueName: "mức"))
     var logLevel = "info"
 
@@ -73,7 +84,6 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "sotay-hub")
-        let store = try options.openStore()
         guard let (host, port) = Self.parse(listen) else { throw ExitCode.validationFailure }
         let configuration = HubConfiguration(dataDirectory: options.dataDirectory, host: host, port: port, tlsCertificate: tlsCert, tlsKey: tlsKey,
                                               connectionLimits: connectionLimits,
@@ -81,10 +91,22 @@ struct Serve: AsyncParsableCommand {
         let scheme = tlsCert == nil ? "http" : "https"
         let data = options.dataDirectory.path
         let language = options.language
-        try await runHub(configuration: configuration, store: store, logger: logger) { boundPort in
+        let announce: @Sendable (Int) async -> Void = { boundPort in
             let line = language == .vi ? "sotay-hub đang phục vụ tại \(scheme)://\(host):\(boundPort) (dữ liệu: \(data)). Dừng: Ctrl-C."
                                        : "sotay-hub serving at \(scheme)://\(host):\(boundPort) (data: \(data)). Stop: Ctrl-C."
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        if let databaseURL {
+            let store = try await PostgresHubStore.open(url: databaseURL, directory: options.dataDirectory, keyFile: options.keyFileURL, logger: logger)
+            do {
+                try await runHub(configuration: configuration, postgres: store, logger: logger, onServerRunning: announce)
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+        } else {
+            try await runHub(configuration: configuration, store: try options.openStore(), logger: logger, onServerRunning: announce)
         }
         FileHandle.standardOutput.write(Data(options.t("sotay-hub đã dừng.\n", "sotay-hub stopped.\n").utf8))
     }

@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The hub on PostgreSQL (`sotay-hub serve --database postgres://…`): the same device routes as
+/// on SQLite, answered by `PostgresHubStore`. Uploads (tus) and the officer/admin routes are not
+/// served on PostgreSQL yet.
+public func buildRouter(postgres store: PostgresHubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
+    let router = Router(context: HubRequestContext.self)
+    if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
+    let routes = HubRoutes(store: store, databasePath: store.displayName,
+                           // Counted in the database: every process behind the load balancer sees every failure.
+                           enrollLimiter: PostgresFailureLimiter(store: store, scope: "enroll", limit: configuration.enrollFailuresAllowed, window: 15 * 60),
+                           authLimiter: PostgresFailureLimiter(store: store, scope: "auth", limit: configuration.authFailuresAllowed, window: 15 * 60),
+                           tus: nil, staff: nil)
+    let specs = routes.register(on: router)
+    return (router, specs)
+}
+
+/// Builds the hub on PostgreSQL and serves until SIGINT or SIGTERM.
+public func runHub(
+    configuration: HubConfiguration, postgres store: PostgresHubStore, logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) async throws {
+    let (router, _) = buildRouter(postgres: store, configuration: configuration)
+    let app = try makeApplication(router: router, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
+    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SoTayHub
+import SoTayTestSupport
+import SoTayWire
+import Testing
+
+/// The built `sotay` syncing with the built `sotay-hub serve --database postgres://…`: dossiers
+/// arrive once with their receipts, an officer's decision comes back, an idle sync is one request.
+/// Needs `SOTAY_TEST_POSTGRES_URL` (make test starts a cluster); under make test
+/// (`SOTAY_TEST_POSTGRES_REQUIRED=1`) a missing cluster fails the test.
+@Suite("End to end: a laptop syncing with a hub on PostgreSQL", .serialized,
+       .enabled(if: ProcessInfo.processInfo.environment["SOTAY_TEST_POSTGRES_URL"] != nil
+                    || ProcessInfo.processInfo.environment["SOTAY_TEST_POSTGRES_REQUIRED"] == "1",
+                "SOTAY_TEST_POSTGRES_URL is unset: run make test, or scripts/with-pg-test-cluster.sh swift test --skip-build --filter PostgresSyncEndToEndTests"))
+struct PostgresSyncEndToEndTests {
+    @Test("Dossiers arrive once, a decision comes back, and a sync with nothing new is one request")
+    func roundTrip() async throws {
+        let url = try await Self.freshDatabase()
+        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-e2e-\(UUID().uuidString)")
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .critical
+
+        // The commune's admin registers the volunteer (the store as a library: the admin
+        // commands run on SQLite only for now).
+        let admin = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
+        let volunteer = try await admin.addVolunteer(name: "Nguyễn Văn An", village: "Thôn Đông", commune: "Xã Gia Lộc", now: Date())
+        let code = try await admin.makeEnrollCode(for: volunteer, validity: 3600, now: Date()).code
+
+        let hub = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { hub.cleanUp() }
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        var laptop = sotay
+        laptop.environment["SOTAY_PROBE_SECONDS"] = "1"
+        try laptop.initProfile()
+        let enrolled = try laptop.run(["enroll", hub.url, code])
+        #expect(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
+
+        let answers = laptop.home.appending(path: "answers.json")
+        var ids: [String] = []
+        for index in 0..<3 {
+            try JSONSerialization.data(withJSONObject: [
+                "resident_name": "Người dân \(index)", "resident_phone": "0912345678", "ngay_sinh": "01/02/2026", "noi_sinh": "1",
+                "giay_chung_sinh": true, "so_cccd_me": "001326012345", "so_con": 1,
+            ] as [String: Any]).write(to: answers)
+            let made = try laptop.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", answers.path, "--no-input", "--ready"])
+            let id = try #require(made.stdout.split(separator: "\n").first.map(String.init), "\(made.stderr)")
+            ids.append(id)
+        }
+
+        let sync = try laptop.run(["sync"])
+        #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
+        #expect(sync.stdout.components(separatedBy: "✓ hồ sơ").count - 1 == 3)
+        for (index, id) in ids.enumerated() {
+            let dossier = try await admin.dossier(id)
+            #expect(dossier.latestRevision == 1 && dossier.status == .received && dossier.residentName == "Người dân \(index)")
+            #expect(try await admin.revisions(of: id).count == 1)
+        }
+        let shown = try #require(try laptop.json(["drafts", "show", ids[0], "--json"]) as? [String: Any])
+        let receipts = try #require(shown["receipts"] as? [[String: Any]])
+        #expect(receipts.count == 1 && receipts.first?["signatureValid"] as? Bool == true)
+
+        // An officer's decision, written by another process on the same database, comes back.
+        _ = try await admin.setStatus(ids[0], to: .needsSupplement, portalCode: nil, reason: "Thiếu bản chụp giấy chứng sinh", now: Date())
+        #expect(try laptop.run(["sync"]).status == 0)
+        let status = try #require(try laptop.json(["status", "--json"]) as? [String: Any])
+        let followUps = try #require(status["followUps"] as? [[String: Any]])
+        #expect(followUps.map { $0["id"] as? String } == [ids[0]])
+        #expect(followUps.first?["reason"] as? String == "Thiếu bản chụp giấy chứng sinh")
+
+        // Nothing new: one small request.
+        let before = hub.requestCount()
+        #expect(try laptop.run(["sync"]).status == 0)
+        #expect(hub.requestCount() - before == 1)
+        await admin.close()
+    }
+
+    /// A database of its own on the cluster at `SOTAY_TEST_POSTGRES_URL`.
+    static func freshDatabase() async throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["SOTAY_TEST_POSTGRES_URL"], var components = URLComponents(string: base),
+              let port = components.port
+        else { throw MissingCluster() }
+        // Hex digits only: an identifier cannot be bound.
+        let name = "e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let configuration = PostgresClient.Configuration(host: components.host ?? "127.0.0.1", port: port, username: components.user ?? "sotay",
+                                                         password: components.password, database: "postgres", tls: .disable)
+        let client = PostgresClient(configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            group.cancelAll()
+        }
+        components.path = "/" + name
+        guard let url = components.string else { throw MissingCluster() }
+        return url
+    }
+
+    struct MissingCluster: Error, CustomStringConvertible {
+        var description: String { "SOTAY_TEST_POSTGRES_URL is unset or not a postgres:// URL" }
+    }
+}
