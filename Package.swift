@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "SoTayHubConformanceTests",
             dependencies: [
-                "SoTayHub", "SoTayWire", "SoTayCore", "SoTayReports",
+                "SoTayHub", "SoTayWire", "SoTayCore", "SoTayReports", "SoTayContent", "SoTayTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

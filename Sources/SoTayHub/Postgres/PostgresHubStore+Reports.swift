@@ -1,0 +1,81 @@
+import Foundation
+import PostgresNIO
+import SoTayCore
+import SoTayReports
+
+/// The monthly report on PostgreSQL: the statements `ReportQuery` writes, run in PostgreSQL's
+/// dialect. The activity table is presented under the column names the statements use
+/// (unquoted, so `a.procedureId` reads `procedureid`), `?` becomes `$n`, and every value is bound.
+extension PostgresHubStore: HubReportRepository {
+    /// Every commune's activities on this hub (a province's report); a volunteer is named with
+    /// their number, as on SQLite.
+    static let reportTable = ActivityTable(
+        from: """
+            (SELECT act.occurred_at AS occurredat, act.kind, act.village, act.volunteer_id AS volunteerid, act.procedure_id AS procedureid,
+                    act.resident_id AS residentid, act.outcome, act.reason, act.payment, act.outside_commune::integer AS outsidecommune,
+                    act.participants, act.satisfaction, act.undone, act.commune_id AS communeid
+             FROM activity act) a JOIN volunteer v ON v.id = a.volunteerid
+            """,
+        counted: "a.undone = false AND a.kind <> 'undo'", occurredAt: "a.occurredat", volunteer: "v.name || ' (số ' || v.id || ')'", prefix: "a.")
+
+    public func report(month: ReportMonth, scope: Report.Scope, by grouping: Indicator.Dimension?, builder: ReportBuilder) async throws -> Report {
+        // The builder asks its statements synchronously: a first pass only lists them (they come
+        // from the definitions, never from results), they run here, and a second pass reads the
+        // answers.
+        let listed = StatementList()
+        _ = builder.build(month: month, scope: scope, table: Self.reportTable, by: grouping, database: listed)
+        var answers: [ReportStatement: [ReportRow]] = [:]
+        for statement in listed.statements where answers[statement] == nil {
+            answers[statement] = try await rows(Self.postgresQuery(statement)).map { row in
+                let key: String? = try row[0].decode(String?.self)
+                return ReportRow(key: key, values: try (1..<row.count).map { index in try row[index].decode(Int?.self) ?? 0 })
+            }
+        }
+        return try builder.build(month: month, scope: scope, table: Self.reportTable, by: grouping, database: Answers(rows: answers))
+    }
+
+    /// `?` placeholders as `$1…$n`, each value bound (the statements hold no `?` elsewhere).
+    static func postgresQuery(_ statement: ReportStatement) -> PostgresQuery {
+        var sql = ""
+        var index = 0
+        for character in statement.sql {
+            if character == "?" {
+                index += 1
+                sql += "$\(index)"
+            } else {
+                sql.append(character)
+            }
+        }
+        // The report's always-false condition for an empty list is `0`; PostgreSQL wants a boolean.
+        sql = sql.replacingOccurrences(of: "WHEN 0 THEN", with: "WHEN false THEN").replacingOccurrences(of: "AND 0 AND", with: "AND false AND")
+        var binds = PostgresBindings()
+        for value in statement.arguments {
+            switch value {
+            case .text(let text): binds.append(text)
+            case .integer(let number): binds.append(number)
+            case .date(let date): binds.append(date)
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+}
+
+/// The first pass: lists the statements, answers nothing.
+private final class StatementList: ReportDatabase, @unchecked Sendable {
+    var statements: [ReportStatement] = []
+
+    func rows(_ statement: ReportStatement) -> [ReportRow] {
+        statements.append(statement)
+        return []
+    }
+}
+
+/// The second pass: the answers PostgreSQL gave.
+private struct Answers: ReportDatabase {
+    let rows: [ReportStatement: [ReportRow]]
+
+    func rows(_ statement: ReportStatement) throws(HubError) -> [ReportRow] {
+        guard let answer = rows[statement] else { throw HubError.unexpected("a report statement that was not run") }
+        return answer
+    }
+}
