@@ -30,12 +30,17 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     case storage(StorageFault)
     /// `--database` / `SOTAY_HUB_DATABASE` is not a `postgres://` URL.
     case invalidDatabaseURL
+    /// `communes add` on a SQLite hub, which is one commune.
+    case singleCommune
 
     public func message(_ language: Language) -> String {
         switch self {
         case .cannotCreateFolder(let path):
             pick(language, vi: "Không tạo được thư mục dữ liệu \(path). Kiểm tra quyền ghi hoặc chọn thư mục khác bằng --data.",
                  en: "Cannot create the data folder \(path). Check write permission or choose another with --data.")
+        case .singleCommune:
+            pick(language, vi: "Máy chủ SQLite là máy chủ của một xã (xã của các tình nguyện viên). Máy chủ cho nhiều xã chạy trên PostgreSQL: --database postgres://…",
+                 en: "A SQLite hub serves one commune (its volunteers'). A hub for several communes runs on PostgreSQL: --database postgres://…")
         case .invalidDatabaseURL:
             pick(language, vi: "Địa chỉ cơ sở dữ liệu không đúng. Dùng dạng postgres://người-dùng:mật-khẩu@máy:5432/tên-csdl.",
                  en: "The database address is not valid. Use postgres://user:password@host:5432/database.")

@@ -7,20 +7,22 @@ import SoTayWire
 struct Volunteers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Tình nguyện viên của xã: thêm, xem danh sách.", subcommands: [Add.self, List.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm một tình nguyện viên.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Họ tên.", valueName: "họ-tên")) var name: String
         @Option(help: ArgumentHelp("Thôn, tổ dân phố phụ trách.", valueName: "thôn")) var village: String
         @Option(help: ArgumentHelp("Xã, phường (mặc định: xã của tình nguyện viên đã có).", valueName: "xã")) var commune: String?
 
-        func run() throws {
-            let store = try options.openStore()
-            let known = try store.volunteers().last?.commune
-            guard let commune = commune ?? known else {
-                throw ValidationError(options.t("Cần --commune \"Tên xã\" cho tình nguyện viên đầu tiên.", "The first volunteer needs --commune \"Commune\"."))
+        func run() async throws {
+            let (name, village, commune, options) = (name, village, commune, options)
+            let volunteer = try await options.withRepository { store in
+                let known = try await store.volunteers().last?.commune
+                guard let commune = commune ?? known else {
+                    throw ValidationError(options.t("Cần --commune \"Tên xã\" cho tình nguyện viên đầu tiên.", "The first volunteer needs --commune \"Commune\"."))
+                }
+                return try await store.addVolunteer(name: name, village: village, commune: commune, now: Date())
             }
-            let volunteer = try store.addVolunteer(name: name, village: village, commune: commune)
             print(options.t("Đã thêm tình nguyện viên số \(volunteer.id ?? 0): \(volunteer.name) · \(volunteer.village), \(volunteer.commune)",
                             "Added volunteer \(volunteer.id ?? 0): \(volunteer.name) · \(volunteer.village), \(volunteer.commune)"))
             print(options.t("Cấp mã ghi danh cho máy của họ: sotay-hub enroll-code \(volunteer.id ?? 0)",
@@ -54,16 +56,19 @@ struct Volunteers: ParsableCommand {
     }
 }
 
-struct EnrollCode: ParsableCommand {
+struct EnrollCode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enroll-code", abstract: "Cấp một mã ghi danh dùng một lần (24 giờ) cho máy của tình nguyện viên.")
     @OptionGroup var options: HubOptions
     @Argument(help: ArgumentHelp("Số hoặc họ tên tình nguyện viên.", valueName: "tình-nguyện-viên")) var volunteer: String
 
-    func run() throws {
-        let store = try options.openStore()
-        let volunteer = try store.volunteer(volunteer)
-        try store.appendAudit(options.localActor, .enrollCodeIssued, dossierIDs: [], volunteerID: volunteer.id)
-        let (code, expiresAt) = try store.makeEnrollCode(for: volunteer)
+    func run() async throws {
+        let (key, options) = (volunteer, options)
+        let (volunteer, code, expiresAt) = try await options.withRepository { store in
+            let volunteer = try await store.volunteer(key)
+            try await store.appendAudit(options.localActor, .enrollCodeIssued, dossierIDs: [], blobSHA256: nil, volunteerID: volunteer.id, now: Date())
+            let (code, expiresAt) = try await store.makeEnrollCode(for: volunteer, validity: 24 * 3600, now: Date())
+            return (volunteer, code, expiresAt)
+        }
         print(options.t("Mã ghi danh cho \(volunteer.name): \(code)", "Enrolment code for \(volunteer.name): \(code)"))
         print(options.t("Dùng một lần, hết hạn lúc \(vietnamTime(expiresAt)). Mã chỉ in ra lần này.",
                         "Single use, expires \(vietnamTime(expiresAt)). It is shown only this once."))

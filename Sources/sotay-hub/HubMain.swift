@@ -55,7 +55,7 @@ struct SoTayHubCommand: ParsableCommand {
         commandName: "sotay-hub",
         abstract: "Máy chủ đồng bộ của xã cho Sổ Tay: nhận hồ sơ và nhật ký từ máy tình nguyện viên, gửi lại trạng thái.",
         subcommands: [Serve.self, Volunteers.self, EnrollCode.self, Devices.self, Dossiers.self, Announce.self, HubReport.self, Blobs.self, Key.self,
-                      Officers.self, Admins.self, Audit.self]
+                      Officers.self, Admins.self, Audit.self, Communes.self]
     )
 }
 
@@ -71,6 +71,17 @@ struct HubOptions: ParsableArguments {
             help: ArgumentHelp("Tệp khóa dữ liệu, mã hóa dữ liệu cá nhân (mặc định $SOTAY_HUB_KEY_FILE hoặc hub-data.key trong thư mục dữ liệu; nên để ở chỗ khác).",
                                valueName: "tệp"))
     var keyFile: String?
+
+    @Option(name: .customLong("database"),
+            help: ArgumentHelp("Cơ sở dữ liệu PostgreSQL (postgres://…, mặc định $SOTAY_HUB_DATABASE); không có: SQLite trong --data.", valueName: "url"))
+    var database: String?
+
+    /// `--database`, else `$SOTAY_HUB_DATABASE`; nil: the SQLite store in the data folder.
+    var databaseURL: String? {
+        if let database, !database.isEmpty { return database }
+        if let database = ProcessInfo.processInfo.environment["SOTAY_HUB_DATABASE"], !database.isEmpty { return database }
+        return nil
+    }
 
     var language: Language { Language(code: lang ?? ProcessInfo.processInfo.environment["SOTAY_LANG"]) }
 
@@ -88,7 +99,11 @@ struct HubOptions: ParsableArguments {
     }
 
     func openStore() throws -> HubStore {
-        try HubStore.open(directory: dataDirectory, keyFile: keyFileURL)
+        if databaseURL != nil {
+            throw ValidationError(t("lệnh này chưa chạy trên PostgreSQL (--database, $SOTAY_HUB_DATABASE); ở đó có: serve, communes, volunteers add, enroll-code.",
+                                    "this command does not run on PostgreSQL yet (--database, $SOTAY_HUB_DATABASE); there: serve, communes, volunteers add, enroll-code."))
+        }
+        return try HubStore.open(directory: dataDirectory, keyFile: keyFileURL)
     }
 
     func t(_ vi: String, _ en: String) -> String {

@@ -17,17 +17,6 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("Khóa riêng TLS (PEM).", valueName: "tệp"))
     var tlsKey: String?
 
-    @Option(name: .customLong("database"),
-            help: ArgumentHelp("Cơ sở dữ liệu PostgreSQL (postgres://…, mặc định $SOTAY_HUB_DATABASE); không có: SQLite trong --data.", valueName: "url"))
-    var database: String?
-
-    /// `--database`, else `$SOTAY_HUB_DATABASE`; nil: the SQLite store in the data folder.
-    var databaseURL: String? {
-        if let database, !database.isEmpty { return database }
-        if let database = ProcessInfo.processInfo.environment["SOTAY_HUB_DATABASE"], !database.isEmpty { return database }
-        return nil
-    }
-
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info (mặc định), notice, warning, error.", valueName: "mức"))
     var logLevel = "info"
 
@@ -96,7 +85,7 @@ struct Serve: AsyncParsableCommand {
                                        : "sotay-hub serving at \(scheme)://\(host):\(boundPort) (data: \(data)). Stop: Ctrl-C."
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
-        if let databaseURL {
+        if let databaseURL = options.databaseURL {
             let store = try await PostgresHubStore.open(url: databaseURL, directory: options.dataDirectory, keyFile: options.keyFileURL, logger: logger)
             do {
                 try await runHub(configuration: configuration, postgres: store, logger: logger, onServerRunning: announce)

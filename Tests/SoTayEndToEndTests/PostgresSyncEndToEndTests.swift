@@ -6,7 +6,8 @@ import SoTayTestSupport
 import SoTayWire
 import Testing
 
-/// The built `sotay` syncing with the built `sotay-hub serve --database postgres://…`: dossiers
+/// The built `sotay` syncing with the built `sotay-hub serve --database postgres://…` (the commune,
+/// the volunteer and the code made with the built admin commands on the same database): dossiers
 /// arrive once with their receipts, an officer's decision comes back, an idle sync is one request.
 /// Needs `SOTAY_TEST_POSTGRES_URL` (make test starts a cluster); under make test
 /// (`SOTAY_TEST_POSTGRES_REQUIRED=1`) a missing cluster fails the test.
@@ -22,14 +23,21 @@ struct PostgresSyncEndToEndTests {
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
 
-        // The commune's admin registers the volunteer (the store as a library: the admin
-        // commands run on SQLite only for now).
-        let admin = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
-        let volunteer = try await admin.addVolunteer(name: "Nguyễn Văn An", village: "Thôn Đông", commune: "Xã Gia Lộc", now: Date())
-        let code = try await admin.makeEnrollCode(for: volunteer, validity: 3600, now: Date()).code
-
         let hub = try HubProcess(data: data, serveArguments: ["--database", url])
         defer { hub.cleanUp() }
+        // The province's admin adds a commune and a volunteer and issues a code, on the same database.
+        #expect(try hub.admin(["communes", "add", "Xã Gia Lộc", "--database", url]).status == 0)
+        let added = try hub.admin(["volunteers", "add", "Nguyễn Văn An", "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--database", url])
+        let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stdout)\(added.stderr)")
+        let issued = try hub.admin(["enroll-code", String(number), "--database", url])
+        let code = String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stdout)\(issued.stderr)"))
+        let communes = try #require(try hub.adminJSON(["communes", "list", "--json", "--database", url]) as? [[String: Any]])
+        #expect(communes.count == 1 && communes.first?["name"] as? String == "Xã Gia Lộc" && communes.first?["volunteers"] as? Int == 1)
+        // A command that does not run on PostgreSQL yet says so, instead of reading a SQLite file.
+        let unsupported = try hub.admin(["dossiers", "list", "--database", url])
+        #expect(unsupported.status == 2 && unsupported.stderr.contains("PostgreSQL"), "\(unsupported.stderr)")
+        // Another process on the same database: an officer's decisions, read back below.
+        let admin = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
         let sotay = try Sotay()
         defer { sotay.cleanUp() }
         var laptop = sotay

@@ -283,3 +283,26 @@ extension DossierUpload {
             createdAt: created, readyAt: created.addingTimeInterval(600))
     }
 }
+
+/// Communes: a PostgreSQL hub holds many; a SQLite hub is one, its volunteers'.
+@Suite("Hub communes")
+struct HubCommuneConformanceTests {
+    @Test(arguments: Backend.enabled)
+    func communesAreListedWithTheirVolunteers(_ backend: Backend) async throws {
+        let hub = try await StoreUnderTest.make(backend)
+        defer { Task { await hub.close() } }
+        let communes: any HubCommuneRepository = try #require(hub.sqlite.map { $0 as any HubCommuneRepository } ?? hub.postgres)
+        _ = try await hub.repository.addVolunteer(name: "Nguyễn Thị Lan", village: "Thôn Đông", commune: "Xã An Bình", now: Date())
+        _ = try await hub.repository.addVolunteer(name: "Trần Văn Bình", village: "Thôn Tây", commune: "Xã An Bình", now: Date())
+        switch backend {
+        case .sqlite:
+            let refused = await #expect(throws: HubError.self) { _ = try await communes.addCommune("Xã Gia Lộc", now: Date()) }
+            guard case .singleCommune = refused else { Issue.record("a SQLite hub took a second commune"); return }
+            #expect(try await communes.communeList() == [HubCommune(name: "Xã An Bình", volunteers: 2)])
+        case .postgres:
+            #expect(try await communes.addCommune(" Xã Gia Lộc ", now: Date()) == HubCommune(name: "Xã Gia Lộc", volunteers: 0))
+            #expect(try await communes.addCommune("Xã An Bình", now: Date()) == HubCommune(name: "Xã An Bình", volunteers: 2))
+            #expect(try await communes.communeList() == [HubCommune(name: "Xã An Bình", volunteers: 2), HubCommune(name: "Xã Gia Lộc", volunteers: 0)])
+        }
+    }
+}

@@ -36,6 +36,15 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
         try await rows("SELECT * FROM volunteer ORDER BY id").map(Self.volunteer)
     }
 
+    public func volunteer(_ key: String) async throws -> HubVolunteer {
+        let trimmed = key.trimmingCharacters(in: .whitespaces)
+        if let number = Int64(trimmed), let row = try await rows("SELECT * FROM volunteer WHERE id = \(number)").first { return try Self.volunteer(row) }
+        let folded = VietnameseFolding.fold(trimmed)
+        let matches = try await volunteers().filter { VietnameseFolding.fold($0.name) == folded }
+        guard matches.count == 1 else { throw matches.isEmpty ? HubError.volunteerNotFound(key) : HubError.ambiguousVolunteer(key) }
+        return matches[0]
+    }
+
     public func makeEnrollCode(for volunteer: HubVolunteer, validity: TimeInterval, now: Date) async throws -> (code: String, expiresAt: Date) {
         let code = Secrets.newEnrollCode()
         let expiresAt = now.addingTimeInterval(validity)

@@ -43,6 +43,8 @@ public protocol HubSyncRepository: Sendable {
 public protocol HubAdminRepository: Sendable {
     func addVolunteer(name: String, village: String, commune: String, now: Date) async throws -> HubVolunteer
     func volunteers() async throws -> [HubVolunteer]
+    /// A volunteer by number, or by name (tones and case ignored) when only one has it.
+    func volunteer(_ key: String) async throws -> HubVolunteer
     func makeEnrollCode(for volunteer: HubVolunteer, validity: TimeInterval, now: Date) async throws -> (code: String, expiresAt: Date)
     func revokeDevice(_ id: String, now: Date) async throws -> HubDevice
     /// An officer's decision, stored with the dossier and queued in the volunteer's feed in one transaction.
