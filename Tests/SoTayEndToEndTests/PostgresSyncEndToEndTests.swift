@@ -85,6 +85,91 @@ struct PostgresSyncEndToEndTests {
         await admin.close()
     }
 
+    @Test("Two serve processes on one database: a code is good once across both, both laptops' dossiers land once, decisions reach each")
+    func twoProcesses() async throws {
+        let url = try await Self.freshDatabase()
+        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-e2e-\(UUID().uuidString)")
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .critical
+        let first = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { first.cleanUp() }
+        let second = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { second.cleanUp() }
+
+        func code(_ name: String) throws -> String {
+            let added = try first.admin(["volunteers", "add", name, "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--database", url])
+            let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stderr)")
+            let issued = try first.admin(["enroll-code", String(number), "--database", url])
+            return String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stderr)"))
+        }
+        var laptops: [Sotay] = []
+        defer { for laptop in laptops { laptop.cleanUp() } }
+        for (index, hub) in [first, second].enumerated() {
+            var laptop = try Sotay()
+            laptop.environment["SOTAY_PROBE_SECONDS"] = "1"
+            try laptop.initProfile()
+            let enrolmentCode = try code("Tình nguyện viên \(index)")
+            #expect(try laptop.run(["enroll", hub.url, enrolmentCode]).status == 0)
+            if index == 0 {
+                // The same code through the other process: already used.
+                var thief = try Sotay()
+                try thief.initProfile()
+                thief.environment["SOTAY_PROBE_SECONDS"] = "1"
+                #expect(try thief.run(["enroll", second.url, enrolmentCode]).status != 0)
+                thief.cleanUp()
+            }
+            laptops.append(laptop)
+        }
+        var ids: [[String]] = [[], []]
+        for (index, laptop) in laptops.enumerated() {
+            let answers = laptop.home.appending(path: "answers.json")
+            for number in 0..<4 {
+                try JSONSerialization.data(withJSONObject: [
+                    "resident_name": "Người dân \(index)-\(number)", "resident_phone": "0912345678", "ngay_sinh": "01/02/2026", "noi_sinh": "1",
+                    "giay_chung_sinh": true, "so_cccd_me": "001326012345", "so_con": 1,
+                ] as [String: Any]).write(to: answers)
+                let made = try laptop.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", answers.path, "--no-input", "--ready"])
+                ids[index].append(try #require(made.stdout.split(separator: "\n").first.map(String.init), "\(made.stderr)"))
+            }
+        }
+        // Both laptops sync at once, each through its own process.
+        let results = await Self.concurrently(laptops.map { laptop in { try? laptop.run(["sync"]) } })
+        #expect(results.allSatisfy { $0?.status == 0 }, "\(results.map { $0?.stderr ?? "did not run" })")
+
+        let store = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
+        for id in ids.joined() {
+            #expect(try await store.revisions(of: id).count == 1)
+        }
+        _ = try await store.setStatus(ids[0][0], to: .submitted, portalCode: "G22.99-261206-0001", reason: nil, now: Date())
+        _ = try await store.setStatus(ids[1][0], to: .needsSupplement, portalCode: nil, reason: "Thiếu giấy chứng sinh", now: Date())
+        await store.close()
+        for laptop in laptops { #expect(try laptop.run(["sync"]).status == 0) }
+        let portal = try #require(try laptops[0].json(["drafts", "show", ids[0][0], "--json"]) as? [String: Any])
+        #expect(portal["portalCode"] as? String == "G22.99-261206-0001")
+        let status = try #require(try laptops[1].json(["status", "--json"]) as? [String: Any])
+        #expect((status["followUps"] as? [[String: Any]])?.map { $0["id"] as? String } == [ids[1][0]])
+    }
+
+    /// Runs blocking jobs at once, each on a thread of its own (not the cooperative pool).
+    static func concurrently<T: Sendable>(_ jobs: [@Sendable () -> T]) async -> [T] {
+        await withCheckedContinuation { continuation in
+            let lock = NSLock()
+            nonisolated(unsafe) var results = [T?](repeating: nil, count: jobs.count)
+            nonisolated(unsafe) var left = jobs.count
+            for (index, job) in jobs.enumerated() {
+                Thread.detachNewThread {
+                    let value = job()
+                    let done = lock.withLock {
+                        results[index] = value
+                        left -= 1
+                        return left == 0
+                    }
+                    if done { continuation.resume(returning: results.compactMap { $0 }) }
+                }
+            }
+        }
+    }
+
     /// A database of its own on the cluster at `SOTAY_TEST_POSTGRES_URL`.
     static func freshDatabase() async throws -> String {
         guard let base = ProcessInfo.processInfo.environment["SOTAY_TEST_POSTGRES_URL"], var components = URLComponents(string: base),
