@@ -149,6 +149,9 @@ extension PostgresHubStore: HubSyncRepository {
         }
         do {
             return try await transaction { connection -> ActivitiesOutcome in
+                // One batch per volunteer at a time, whichever process took it: an undo and the
+                // entry it takes back, sent through two processes at once, still find each other.
+                try await connection.query("SELECT pg_advisory_xact_lock(2, \(Int32(truncatingIfNeeded: device.volunteerId)))", logger: logger)
                 var accepted = 0
                 var duplicates = 0
                 for (activity, body) in rows {
