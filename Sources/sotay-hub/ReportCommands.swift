@@ -6,7 +6,7 @@ import SoTayHub
 import SoTayReports
 
 /// `sotay-hub report`: the commune's monthly report from every volunteer's synced log.
-struct HubReport: ParsableCommand {
+struct HubReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Báo cáo tháng của cả xã, từ nhật ký các tình nguyện viên đã đồng bộ; tách theo thôn, tình nguyện viên hoặc thủ tục.",
@@ -15,6 +15,7 @@ struct HubReport: ParsableCommand {
               sotay-hub report --month 2026-11
               sotay-hub report --month 2026-11 --by village --format xlsx --out bao-cao-xa-2026-11.xlsx
               sotay-hub report --month 2026-11 --format html      (ghi bao-cao-xa-2026-11.html, in ra giấy A4)
+            Với --database postgres://… (máy chủ tỉnh): báo cáo gộp mọi xã, chỉ có số liệu, không dữ liệu cá nhân.
             Chỉ tiêu lấy từ content/indicators.yaml của thư viện thủ tục (SOTAY_CONTENT để dùng bản xã đã sửa).
             """)
 
@@ -24,7 +25,7 @@ struct HubReport: ParsableCommand {
     @Option(help: ArgumentHelp("Dạng: table, csv, xlsx, html, json.", valueName: "dạng")) var format = "table"
     @Option(help: ArgumentHelp("Ghi ra tệp này.", valueName: "tệp")) var out: String?
 
-    func run() throws {
+    func run() async throws {
         let language = options.language
         let month = try Self.month(self.month, language: language)
         let grouping = try by.map { text -> Indicator.Dimension in
@@ -35,11 +36,14 @@ struct HubReport: ParsableCommand {
         }
         let format = try ReportFile.format(format)
         let pack = try ContentPack.configured()
-        let store = try options.openStore()
-        let communes = try store.communes()
-        let scope = Report.Scope(kind: .commune, commune: communes.isEmpty ? options.t("Xã", "Commune") : communes.joined(separator: ", "))
         let builder = ReportBuilder(indicators: pack.indicators, procedures: pack.procedures, language: language)
-        let report = try builder.build(month: month, scope: scope, table: store.reportTable, by: grouping, database: store)
+        let fallback = options.t("Xã", "Commune")
+        // Counts only: on a province hub (PostgreSQL) every commune's activities, no personal data.
+        let report = try await options.withRepository { store in
+            let communes = try await store.communeList().map(\.name)
+            let scope = Report.Scope(kind: .commune, commune: communes.isEmpty ? fallback : communes.joined(separator: ", "))
+            return try await store.report(month: month, scope: scope, by: grouping, builder: builder)
+        }
         if let path = try ReportFile.deliver(report, format: format, out: out, prefix: "bao-cao-xa") {
             print(ReportFile.written(report, path: path, language: language))
         }

@@ -58,9 +58,14 @@ struct PostgresSyncEndToEndTests {
             ids.append(id)
         }
 
+        for _ in 0..<2 { #expect(try laptop.run(["log", "visit"]).status == 0) }
+
         let sync = try laptop.run(["sync"])
         #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
         #expect(sync.stdout.components(separatedBy: "✓ hồ sơ").count - 1 == 3)
+        // The report over the synced log, in PostgreSQL's dialect, through the built command.
+        let report = try #require(try hub.adminJSON(["report", "--format", "json", "--database", url]) as? [String: Any])
+        #expect(report["entries"] as? Int == 2, "\(report)")
         for (index, id) in ids.enumerated() {
             let dossier = try await admin.dossier(id)
             #expect(dossier.latestRevision == 1 && dossier.status == .received && dossier.residentName == "Người dân \(index)")
