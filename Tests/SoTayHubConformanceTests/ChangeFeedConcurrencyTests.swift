@@ -39,8 +39,9 @@ struct ChangeFeedConcurrencyTests {
         let meanwhile = Task { try await store.announce("written meanwhile", now: Date()) }
         try await Task.sleep(for: .milliseconds(400))
         // The device syncs while the first is still open.
-        var followed = try await store.changes(after: start, limit: 100, device: reader, now: Date()).changes
-        var cursor = try #require(Int64(try await store.changes(after: start, limit: 100, device: reader, now: Date()).cursor))
+        let between = try await store.changes(after: start, limit: 100, device: reader, now: Date())
+        var followed = between.changes
+        var cursor = try #require(Int64(between.cursor))
         try await late.value
         try await meanwhile.value
         while true {
