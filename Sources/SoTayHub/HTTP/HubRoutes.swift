@@ -45,6 +45,7 @@ struct HubRoutes {
         recorder.on(device, .post, "activities", postActivities)
         recorder.on(device, .get, "changes", changes)
         tus.register(open: open, device: device, recorder: recorder)
+        ContentRoutes(store: store).register(device: device, recorder: recorder)
         let officer = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .officer))
         let admin = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .admin))
         staff.register(officer: officer, admin: admin, recorder: recorder)
@@ -130,6 +131,9 @@ struct HubRoutes {
         guard let limit = limitText.map({ Int($0) }) ?? WireProtocol.defaultChangesLimit, (1...WireProtocol.maxChangesLimit).contains(limit) else {
             throw Refusal.invalid([.init(field: "limit", problem: "must be 1–\(WireProtocol.maxChangesLimit)")])
         }
-        return try JSONResponse.make(try await store.changes(after: cursor, limit: limit, device: device))
+        var page = try await store.changes(after: cursor, limit: limit, device: device)
+        // Content packs only to laptops that know them (`content=1`): an older one would not read the kind.
+        if query.get("content") != "1" { page.changes.removeAll { $0.kind == .content } }
+        return try JSONResponse.make(page)
     }
 }
