@@ -45,6 +45,8 @@ public struct LocalLibrary: Sendable {
         public var pending: ContentAnnouncement?
         /// The last refusal, for `sotay content status` (Vietnamese, English).
         public var lastRefusal: [String]?
+        /// A switch the volunteer has not been told of yet (a sync in the background): from, to.
+        public var unseen: [Int?]?
 
         public init() {}
 
@@ -105,6 +107,7 @@ public struct LocalLibrary: Sendable {
             state.installed.append(Installed(version: verified.manifest.version, packId: verified.manifest.packId, publisher: verified.manifest.publisher,
                                              signer: verified.signer, keyId: verified.keyId, publicKey: publicKey, createdAt: verified.manifest.createdAt,
                                              expiresAt: verified.manifest.expiresAt, installedAt: now))
+            state.unseen = [state.active, verified.manifest.version]
             state.active = verified.manifest.version
             state.highest = verified.manifest.version
             if let root = verified.root { state.root = root }
@@ -126,6 +129,15 @@ public struct LocalLibrary: Sendable {
               verified.manifest.version == version
         else { return nil }
         return (verified.files, installed)
+    }
+
+    /// The switch not told yet (from, to), cleared: whoever asks tells the volunteer.
+    public func takeUnseen() -> (previous: Int?, version: Int)? {
+        var state = state()
+        guard let unseen = state.unseen, unseen.count == 2, let version = unseen[1] else { return nil }
+        state.unseen = nil
+        try? save(state)
+        return (unseen[0], version)
     }
 
     /// Back to the library built into the binary; the packs taken stay (and versions still only go up).

@@ -136,6 +136,18 @@ struct ContentPackEndToEndTests {
         #expect(try sotay.run(["content", "status", "--lang", "en"]).stdout.contains("Library: the built-in one"))
         #expect(try sotay.run(["content", "use", "2000"]).status == 0)
         #expect(try sotay.run(["show", "thu-nghiem-hai"]).status == 0)
+
+        // A pack past its expiry is used, with a warning on every command, never silently.
+        let third = try ContentFolder()
+        defer { third.cleanUp() }
+        try third.replace("procedures/thu-nghiem.yaml", "result: Giấy khai sinh", "result: Giấy khai sinh (bản 3)")
+        #expect(try hub.admin(["content", "publish", third.path, "--version", "3000", "--expires-days", "0"]).status == 0)
+        let late = try sotay.run(["sync"])
+        #expect(late.stdout.contains("Thư viện thủ tục đã cập nhật: phiên bản 3000") && late.stdout.contains("Gói này đã quá hạn"), "\(late.stdout)")
+        let shown = try sotay.run(["show", "thu-nghiem"])
+        #expect(shown.status == 0 && shown.stdout.contains("Kết quả: Giấy khai sinh (bản 3)"))
+        #expect(shown.stderr.contains("Thư viện thủ tục phiên bản 3000 đã hết hạn ngày"), "\(shown.stderr)")
+        #expect(try sotay.run(["content", "status"]).stdout.contains("ĐÃ HẾT HẠN"))
     }
 
     @Test("A tampered pack, one signed by an unknown key, a replayed older one and a truncated download are refused; the laptop keeps its library")
@@ -220,6 +232,14 @@ struct ContentPackEndToEndTests {
         #expect(proxy.stats.downstreamBytes < pack.count / 2, "downloaded \(proxy.stats.downstreamBytes) of \(pack.count)")
         #expect(!FileManager.default.fileExists(atPath: part.path))
         #expect(try sotay.run(["show", "thu-nghiem"]).stdout.contains("Kết quả: Giấy khai sinh (bản sửa)"))
+
+        // A pack carried on a USB stick meets the same checks.
+        let stick = folder.url.appending(path: "usb.sotaypack")
+        try good.write(to: stick)
+        let replayed = try sotay.run(["content", "install", stick.path, "--lang", "en"])
+        #expect(replayed.status == 1)
+        #expect(replayed.stderr.contains("Procedure library pack version 1000 is not newer than the version this laptop has taken (6000)"), "\(replayed.stderr)")
+        #expect(try sotay.run(["content", "status"]).stdout.contains("phiên bản 6000"))
     }
 
     @Test("Another implementation (Python cryptography) checks the signature and hashes of a published pack, and refuses a changed one")

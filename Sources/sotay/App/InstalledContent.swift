@@ -76,11 +76,23 @@ enum InstalledContent {
         language == .vi ? vi : en
     }
 
+    /// The home menu's line when a sync in the background switched the library (used from the
+    /// next start: this session keeps the library it opened with).
+    static func showUnseen(dataDirectory: URL, render: Render) {
+        guard FileManager.default.fileExists(atPath: dataDirectory.appending(path: "content/state.json").path),
+              let unseen = LocalLibrary(dataDirectory: dataDirectory).takeUnseen()
+        else { return }
+        afterSync(.installed(previous: unseen.previous, version: unseen.version, expired: false), dataDirectory: dataDirectory, render: render, told: true)
+        Output.line(render.t("   (Dùng từ lần mở Sổ Tay sau; hồ sơ nháp đang làm giữ câu hỏi cũ.)",
+                             "   (In use from the next start of Sổ Tay; drafts under way keep their questions.)"))
+    }
+
     /// The line after a sync that took, refused or half-downloaded a pack.
-    static func afterSync(_ outcome: ContentOutcome?, dataDirectory: URL, render: Render) {
+    static func afterSync(_ outcome: ContentOutcome?, dataDirectory: URL, render: Render, told: Bool = false) {
         guard let outcome else { return }
         switch outcome {
         case .installed(let previous, let version, let expired):
+            if !told { _ = LocalLibrary(dataDirectory: dataDirectory).takeUnseen() }
             let old = files(active: previous, dataDirectory: dataDirectory)
             let new = files(active: version, dataDirectory: dataDirectory)
             let diff = LibraryDiff(old: old, new: new)
