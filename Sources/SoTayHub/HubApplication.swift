@@ -65,7 +65,8 @@ public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Ro
                            authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60),
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
-                           staff: StaffRoutes(store: store))
+                           staff: StaffRoutes(store: store),
+                           content: ContentRoutes(store: store))
     let specs = routes.register(on: router)
     return (router, specs)
 }

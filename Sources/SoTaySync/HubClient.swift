@@ -50,7 +50,7 @@ public struct HubClient: Sendable {
 
     public func changes(since cursor: String) async throws(SyncError) -> ChangesPage {
         let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "0"
-        return try await send("GET", "/v1/changes?since=\(escaped)", as: ChangesPage.self)
+        return try await send("GET", "/v1/changes?since=\(escaped)&content=1", as: ChangesPage.self)
     }
 
     private func encode(_ value: some Encodable) throws(SyncError) -> Data {
@@ -61,7 +61,7 @@ public struct HubClient: Sendable {
         }
     }
 
-    private func send<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, as type: T.Type) async throws(SyncError) -> T {
+    func send<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, as type: T.Type) async throws(SyncError) -> T {
         guard let url = URL(string: address.url.absoluteString + path) else { throw .invalidAddress(address.description) }
         var request = URLRequest(url: url)
         request.httpMethod = method

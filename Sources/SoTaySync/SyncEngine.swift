@@ -27,6 +27,8 @@ public struct SyncReport: Sendable, Hashable {
     public var activitiesLocked = 0
     /// What the retention purge after the sync erased.
     public var purge = PurgeReport()
+    /// A content pack taken, refused, or left half-downloaded by this sync.
+    public var content: ContentOutcome?
 }
 
 /// One event of a running sync, for whoever shows progress.
@@ -87,6 +89,7 @@ public struct SyncEngine: Sendable {
             try await sendActivities(&report, &retry, progress)
             report.activitiesLocked = try store.waitingLockedActivityCount()
             try await pullChanges(&report, &retry, progress)
+            report.content = await updateContent()
             // Closed dossiers past the retention period lose their personal data here, right
             // after the hub confirmed what it holds.
             report.purge = try store.purge()
@@ -427,8 +430,11 @@ public struct SyncEngine: Sendable {
                     return .status(dossierID: id, status: status.rawValue, reason: change.reason, portalCode: change.portalCode, at: change.at)
                 case .announcement:
                     return change.message.map { .announcement(message: $0, at: change.at) }
+                case .content:
+                    return nil
                 }
             }
+            try LocalLibrary(dataDirectory: store.directory).noteAnnounced(page.changes.compactMap(\.content))
             try store.apply(pulled, cursor: page.cursor)
             report.pulledChanges += page.changes.count
             if !page.changes.isEmpty { progress(.pulled(count: page.changes.count)) }

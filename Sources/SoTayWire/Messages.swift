@@ -329,6 +329,8 @@ public struct Change: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable {
         case status
         case announcement
+        /// A new signed content pack (only to clients that ask with `content=1`).
+        case content
     }
 
     public var kind: Kind
@@ -338,9 +340,12 @@ public struct Change: Codable, Sendable, Hashable {
     public var reason: String?
     public var portalCode: String?
     public var message: String?
+    /// For `content`: which pack, how big, its SHA-256.
+    public var content: ContentAnnouncement?
 
     public init(kind: Kind, at: Date, dossierId: String? = nil, status: DossierStatus? = nil, reason: String? = nil,
-                portalCode: String? = nil, message: String? = nil) {
+                portalCode: String? = nil, message: String? = nil, content: ContentAnnouncement? = nil) {
+        self.content = content
         self.kind = kind
         self.at = at
         self.dossierId = dossierId

@@ -35,6 +35,8 @@ struct HubRoutes {
     /// (the PostgreSQL store: device sync only).
     let tus: TusRoutes?
     let staff: StaffRoutes?
+    /// Signed content packs on offer (the SQLite hub; not yet on PostgreSQL).
+    let content: ContentRoutes?
 
     func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
         let recorder = RouteRecorder()
@@ -50,6 +52,7 @@ struct HubRoutes {
         recorder.on(device, .post, "activities", postActivities)
         recorder.on(device, .get, "changes", changes)
         tus?.register(open: open, device: device, recorder: recorder)
+        content?.register(device: device, recorder: recorder)
         let officer = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .officer))
         let admin = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .admin))
         staff?.register(officer: officer, admin: admin, recorder: recorder)
@@ -136,6 +139,9 @@ struct HubRoutes {
         guard let limit = limitText.map({ Int($0) }) ?? WireProtocol.defaultChangesLimit, (1...WireProtocol.maxChangesLimit).contains(limit) else {
             throw Refusal.invalid([.init(field: "limit", problem: "must be 1–\(WireProtocol.maxChangesLimit)")])
         }
-        return try JSONResponse.make(try await store.changes(after: cursor, limit: limit, device: device, now: Date()))
+        var page = try await store.changes(after: cursor, limit: limit, device: device, now: Date())
+        // Content packs only to laptops that know them (`content=1`): an older one would not read the kind.
+        if query.get("content") != "1" { page.changes.removeAll { $0.kind == .content } }
+        return try JSONResponse.make(page)
     }
 }

@@ -12,7 +12,7 @@ public func buildRouter(postgres store: PostgresHubStore, configuration: HubConf
                            // Counted in the database: every process behind the load balancer sees every failure.
                            enrollLimiter: PostgresFailureLimiter(store: store, scope: "enroll", limit: configuration.enrollFailuresAllowed, window: 15 * 60),
                            authLimiter: PostgresFailureLimiter(store: store, scope: "auth", limit: configuration.authFailuresAllowed, window: 15 * 60),
-                           tus: nil, staff: nil)
+                           tus: nil, staff: nil, content: nil)
     let specs = routes.register(on: router)
     return (router, specs)
 }

@@ -130,7 +130,12 @@ struct ChangeRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var change: Change {
-        Change(kind: kind, at: at, dossierId: dossierId, status: status, reason: reason, portalCode: portalCode, message: message)
+        if kind == .content {
+            // A content pack's announcement is kept as its JSON in `message`.
+            let content = message.flatMap { try? WireProtocol.decoder().decode(ContentAnnouncement.self, from: Data($0.utf8)) }
+            return Change(kind: kind, at: at, content: content)
+        }
+        return Change(kind: kind, at: at, dossierId: dossierId, status: status, reason: reason, portalCode: portalCode, message: message)
     }
 }
 

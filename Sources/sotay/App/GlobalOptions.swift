@@ -37,10 +37,11 @@ struct GlobalOptions: ParsableArguments {
         try Store.open(directory: dataDirectory)
     }
 
-    /// The procedure library: the bundled pack, or the folder named by `SOTAY_CONTENT` (for
-    /// commune staff trying their edits).
+    /// The procedure library: the folder named by `SOTAY_CONTENT` (for commune staff trying
+    /// their edits), else the signed pack taken from the hub, else the bundled one.
     func loadContent() throws -> ContentPack {
-        try ContentPack.configured()
+        if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty { return try ContentPack.configured() }
+        return try InstalledContent.load(dataDirectory: dataDirectory, language: language)
     }
 }
 

@@ -27,7 +27,7 @@ struct Attach: ParsableCommand {
         let workspace = try Workspace(global)
         let store = try global.openStore(unlock: .required)
         let dossier = try store.dossier(id)
-        let procedure = try workspace.procedure(dossier.procedureId)
+        let procedure = try workspace.procedure(for: dossier)
         let attaching = Attaching(store: store, procedure: procedure, dossier: dossier, render: workspace.render)
         if let document { try attaching.checkDocument(document) }
         if let label, !AttachmentLabel.isValid(label) { throw AttachmentError.invalidLabel(label) }

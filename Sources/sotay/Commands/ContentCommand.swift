@@ -6,8 +6,8 @@ import SoTayCore
 struct ContentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "content",
-        abstract: "Kiểm tra thư viện thủ tục.",
-        subcommands: [Check.self])
+        abstract: "Thư viện thủ tục: kiểm tra, phiên bản đang dùng, gói mới từ máy chủ xã.",
+        subcommands: [Check.self, Status.self, Diff.self, Use.self, Install.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -116,7 +116,7 @@ struct Drafts: ParsableCommand {
             let workspace = try Workspace(global)
             let store = try global.openStore(unlock: .required)
             let dossier = try store.dossier(id)
-            let procedure = try workspace.procedure(dossier.procedureId)
+            let procedure = try workspace.procedure(for: dossier)
             let answers = try store.answers(of: dossier.id)
             let session = ChecklistSession(procedure: procedure, answers: answers, residentIntake: dossier.intake, today: workspace.today)
             let status = session.status
@@ -237,7 +237,7 @@ enum DraftNames {
 enum ReadyMarking {
     static func mark(_ dossier: DossierRecord, store: Store, workspace: Workspace) throws {
         let render = workspace.render
-        let procedure = try workspace.procedure(dossier.procedureId)
+        let procedure = try workspace.procedure(for: dossier)
         let session = ChecklistSession(procedure: procedure, answers: try store.answers(of: dossier.id), residentIntake: dossier.intake, today: workspace.today)
         let pending = session.pendingRequired
         guard pending.isEmpty else {
@@ -297,7 +297,7 @@ enum SyncLines {
 /// Starting and resuming walks, shared by the commands and the home menu.
 enum Walks {
     static func resume(_ dossier: DossierRecord, store: Store, workspace: Workspace, reader: LineReader) throws {
-        let procedure = try workspace.procedure(dossier.procedureId)
+        let procedure = try workspace.procedure(for: dossier)
         let answers = try store.answers(of: dossier.id)
         let session = ChecklistSession(procedure: procedure, answers: answers, residentIntake: dossier.intake, today: workspace.today)
         var walk = GuidedWalk(session: session, dossier: dossier, store: store, reader: reader, render: workspace.render,
@@ -357,7 +357,7 @@ enum Walks {
         let render = workspace.render
         let dossier = try store.dossier(dossierID)
         guard dossier.revision == 0 || dossier.changedSinceReady else { return }
-        let procedure = try workspace.procedure(dossier.procedureId)
+        let procedure = try workspace.procedure(for: dossier)
         let session = ChecklistSession(procedure: procedure, answers: try store.answers(of: dossier.id), residentIntake: dossier.intake, today: workspace.today)
         guard session.pendingRequired.isEmpty else { return }
         let question = dossier.revision == 0 ? render.t("Đánh dấu hồ sơ sẵn sàng gửi lên xã? (có/không) ", "Mark the dossier ready to send to the commune? (yes/no) ")

@@ -36,6 +36,7 @@ struct Home: ParsableCommand {
             }
             let draftCount = try store.draftCount()
             Output.line("")
+            InstalledContent.showUnseen(dataDirectory: store.directory, render: render)
             if let summary = try? store.syncSummary(announcements: 0) {
                 for line in StatusLines.lines(summary, render: render, verbose: false, reachable: probe.snapshot.reachable) { Output.line(line) }
             }

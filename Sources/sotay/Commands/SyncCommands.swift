@@ -102,6 +102,7 @@ struct SyncCommand: AsyncParsableCommand {
         }
         if let address { try store.updateHubLink { $0.url = address.description } }
         display.finish(report)
+        InstalledContent.afterSync(report.content, dataDirectory: store.directory, render: render)
         if report.dossiersLocked > 0 {
             Output.line("🔒 " + render.t("\(report.dossiersLocked) hồ sơ chờ gửi vì chưa nhập cụm mật khẩu (hồ sơ được mã hóa). Chạy \"sotay sync\" trong cửa sổ dòng lệnh để gửi.",
                                          "\(report.dossiersLocked) dossier(s) wait because no passphrase was given (dossiers are encrypted). Run \"sotay sync\" in a terminal to send them."))
