@@ -411,6 +411,8 @@ struct ConsoleRouteTests {
             for path in ["/console/queue", "/console/dossiers/\(upload.id)", "/console/dashboard"] {
                 let html = String(buffer: try await officer.get(client, path).body)
                 #expect(ConsoleAccessibility.problems(html).isEmpty, "\(path): \(ConsoleAccessibility.problems(html))")
+                #expect(!html.contains("<script") && !html.contains(#"src="http"#) && !html.contains(#"href="http"#),
+                        "\(path): works with JavaScript off, nothing from another site")
             }
             var admin = ConsoleBrowser()
             _ = try await admin.signIn(client, token: staffed.admin)
@@ -420,6 +422,23 @@ struct ConsoleRouteTests {
             }
             let css = try await officer.get(client, "/console/static/console.css")
             #expect(css.status == .ok && String(buffer: css.body).contains("@media print"))
+        }
+    }
+
+    @Test("Under TLS the session cookie is also Secure")
+    func secureCookieUnderTLS() async throws {
+        // The router alone: the certificate is read only when the server starts.
+        var configuration = HubConfiguration(dataDirectory: staffed.hub.directory, host: "127.0.0.1", port: 0,
+                                             tlsCertificate: "/nonexistent/cert.pem", tlsKey: "/nonexistent/key.pem")
+        configuration.console = ConsoleSettings()
+        let (router, _) = buildRouter(store: staffed.hub.store, configuration: configuration)
+        try await Application(router: router).test(.router) { client in
+            var browser = ConsoleBrowser()
+            let signed = try await browser.signIn(client, token: staffed.officer)
+            #expect(signed.status == .seeOther)
+            let cookie = signed.headers[values: .setCookie].first { $0.hasPrefix(ConsoleRoutes.sessionCookie + "=") } ?? ""
+            #expect(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            #expect(signed.headers[.strictTransportSecurity] != nil)
         }
     }
 
