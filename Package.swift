@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain types and every decision: no I/O, no database, no terminal.
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "SoTayHub",
             dependencies: [
-                "SoTayCore", "SoTayWire", "SoTayReports",
+                "SoTayCore", "SoTayWire", "SoTayReports", "SoTayContent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -84,6 +85,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // A province hub's store (`serve --database postgres://…`).
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The officer's web console: server-rendered templates (Console/Templates).
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
 

@@ -13,6 +13,19 @@ python="${PYTHON:-python3}"
 
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 
+# The officer's console is tested in Debian's headless Chromium, driven through chromedriver
+# (plain WebDriver over HTTP: no Selenium, no npm). Checked before the fast path below, so a
+# machine whose virtualenv is already made still gets them.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Cài chromium, chromium-driver / installing chromium, chromium-driver"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+    else
+        echo "Thiếu chromium hoặc chromedriver / missing chromium or chromedriver: sudo apt-get install -y chromium chromium-driver" >&2
+        exit 1
+    fi
+fi
+
 # Fast path: built from this very requirements file, and its interpreter still runs.
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$venv/bin/python" -c '' 2>/dev/null; then
     exit 0

@@ -27,6 +27,8 @@ public struct HubConfiguration: Sendable {
     public var connectionLimits: ConnectionLimits
     /// Unfinished uploads per device.
     public var uploadQuota: UploadQuota
+    /// The officer's web console at /console: session lifetimes (issue #19).
+    public var console = ConsoleSettings()
 
     public init(dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, tlsCertificate: String? = nil, tlsKey: String? = nil,
                 enrollFailuresAllowed: Int = 10, authFailuresAllowed: Int = 30, maxBlobBytes: Int64 = WireProtocol.maxBlobSize,
@@ -60,14 +62,21 @@ public enum HubTLS {
 public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
     let router = Router(context: HubRequestContext.self)
     if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
+    // One limiter for bearer tokens and console sign-ins: the same budget of failures per address.
+    let authLimiter = RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60)
     let routes = HubRoutes(store: store, databasePath: store.databaseURL.path,
                            enrollLimiter: RateLimiter(limit: configuration.enrollFailuresAllowed, window: 15 * 60),
-                           authLimiter: RateLimiter(limit: configuration.authFailuresAllowed, window: 15 * 60),
+                           authLimiter: authLimiter,
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
                            staff: StaffRoutes(store: store),
                            content: ContentRoutes(store: store))
     let specs = routes.register(on: router)
+    // The officer's web console (/console), after the protocol's middleware so errors stay safe.
+    if let console = try? ConsoleRoutes(store: store, limiter: authLimiter, settings: configuration.console,
+                                        secureCookies: configuration.tlsCertificate != nil) {
+        console.register(on: router)
+    }
     return (router, specs)
 }
 

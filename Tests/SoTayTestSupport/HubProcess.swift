@@ -9,10 +9,13 @@ public final class HubProcess: @unchecked Sendable {
     private var process: Process?
     /// More `serve` options (timeouts, limits), given at every start.
     public let serveArguments: [String]
+    /// More environment for `serve` (SOTAY_CONTENT: the procedure library the console reads).
+    public let environment: [String: String]
 
     /// Starts a hub on a port of its own (see `LoopbackPorts`).
-    public init(data: URL? = nil, serveArguments: [String] = []) throws {
+    public init(data: URL? = nil, serveArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.serveArguments = serveArguments
+        self.environment = environment
         self.data = data ?? FileManager.default.temporaryDirectory.appending(path: "sotay-hub-e2e-\(UUID().uuidString)")
         logFile = self.data.deletingLastPathComponent().appending(path: self.data.lastPathComponent + ".log")
         port = LoopbackPorts.reserve()
@@ -30,7 +33,7 @@ public final class HubProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = Sotay.hubBinary
         process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:\(port)"] + serveArguments
-        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": data.path]
+        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": data.path].merging(environment) { $1 }
         let stdout = Pipe()
         process.standardOutput = stdout
         let log = try FileHandle(forWritingTo: logFile)

@@ -64,8 +64,11 @@ struct ProtocolMiddleware: RouterMiddleware {
         headers[HTTPField.Name(WireProtocol.header)!] = WireProtocol.version
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
+        // The console's pages set their own (stylesheet and images from the hub itself).
+        if headers[HTTPField.Name("X-Frame-Options")!] == nil { headers[HTTPField.Name("X-Frame-Options")!] = "DENY" }
+        if headers[HTTPField.Name("Content-Security-Policy")!] == nil {
+            headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; frame-ancestors 'none'"
+        }
         headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
     }
 }

@@ -41,6 +41,7 @@ public struct HubStore: Sendable {
             var migrator = HubMigrations.migrator
             HubMigrations.registerSealed(&migrator, sealer: sealer)
             HubMigrations.registerEnrolmentAudit(&migrator)
+            HubMigrations.registerConsole(&migrator)
             if try pool.read(migrator.hasBeenSuperseded) { throw HubError.newerSchema(path: databaseURL.path) }
             let sealsNow = try pool.read { db in try !migrator.appliedIdentifiers(db).contains(HubMigrations.sealed) }
             try migrator.migrate(pool)
