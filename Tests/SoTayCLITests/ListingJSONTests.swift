@@ -95,4 +95,36 @@ struct ListingJSONTests {
         #expect(lockedLog.stdout.contains("\"notesLocked\" : true"))
         #expect(lockedLog.stdout == (try Self.reencoded([Entry].self, lockedLog.stdout)))
     }
+
+    @Test("log list shows a month a screen at a time, the newest first; --all and JSON the whole month")
+    func paged() throws {
+        let sotay = try Sotay()
+        defer { sotay.cleanUp() }
+        try sotay.initProfile()
+        #expect(try sotay.run(["log", "visit", "--count", "120"]).status == 0)
+        #expect(try sotay.run(["log", "training", "--topic", "Mới nhất", "--participants", "3"]).status == 0)
+        func lines(_ arguments: [String]) throws -> [String] {
+            let result = try sotay.run(["log", "list"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.split(separator: "\n").map(String.init)
+        }
+        // This month (at a month's turn, the later entries may fall in the next one: not checked then).
+        let all = try lines(["--all"]).filter { $0.hasPrefix("  ") }
+        let first = try lines([])
+        if all.count == 121 {
+            #expect(first.filter { $0.hasPrefix("  ") }.count == 50)
+            #expect(first.contains { $0.contains("Mới nhất") }, "page 1 holds the newest entry")
+            #expect(first.contains { $0.contains("Trang 1/3 (121 mục") && $0.contains("--page 2") })
+            #expect(first.contains { $0.contains("121 mục được tính") })
+            let last = try lines(["--page", "3"])
+            #expect(last.filter { $0.hasPrefix("  ") }.count == 21)
+            #expect(!last.contains { $0.contains("Mới nhất") })
+            #expect(last.contains { $0.contains("Trang 3/3") && !$0.contains("--page 4") })
+            #expect((try sotay.json(["log", "list", "--json"]) as? [Any])?.count == 121)
+            #expect((try sotay.json(["log", "list", "--json", "--page", "2"]) as? [Any])?.count == 50)
+        }
+        let refused = try sotay.run(["log", "list", "--page", "0"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--page"))
+    }
 }

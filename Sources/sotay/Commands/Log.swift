@@ -172,7 +172,13 @@ struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Các mục nhật ký của một tháng (mặc định tháng này).")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Tháng, dạng YYYY-MM (giờ Việt Nam).", valueName: "YYYY-MM")) var month: String?
+        @Option(help: ArgumentHelp("Trang (1: \(pageSize) mục mới nhất; 2: \(pageSize) mục trước đó…). JSON in cả tháng nếu không có --page.", valueName: "số"))
+        var page: Int?
+        @Flag(help: "In cả tháng, không chia trang.") var all = false
         @Flag(help: "In dạng JSON.") var json = false
+
+        /// One screen of entries.
+        static let pageSize = 50
 
         struct Item: Encodable {
             var id: String
@@ -229,12 +235,20 @@ struct Log: ParsableCommand {
             // A listing reads the procedures its entries name, not the whole library.
             let render = Render(language: global.language)
             let month = try MonthOption.parse(month)
+            if let page, page < 1 { throw ValidationError("--page: từ 1 trở lên.") }
             var store = try global.openStore()
-            var entries = try store.activities(in: month)
+            // A screen at a time by default (a month can hold tens of thousands); JSON and --all, the month.
+            let paged = !all && (page != nil || !json)
+            func load() throws -> (entries: [ActivityRecord], page: ActivityPage?) {
+                guard paged else { return (try store.activities(in: month), nil) }
+                let shown = try store.activityPage(in: month, number: page ?? 1, size: Self.pageSize)
+                return (shown.entries, shown)
+            }
+            var (entries, shown) = try load()
             // Notes are sealed: shown with the passphrase (asked only when there is one to open).
             if entries.contains(where: \.hasLockedNote) {
                 store = try Passphrase.unlock(store, need: .optional, render: render)
-                if store.isUnlocked { entries = try store.activities(in: month) }
+                if store.isUnlocked { (entries, shown) = try load() }
             }
             let locked = render.t("(đã khóa)", "(locked)")
             if json {
@@ -265,8 +279,15 @@ struct Log: ParsableCommand {
                 text += "\n"
             }
             Output.write(text)
-            let counted = entries.filter { $0.undoneAt == nil }.count
+            let counted = shown?.counted ?? entries.filter { $0.undoneAt == nil }.count
             Output.line("")
+            if let shown, shown.count > 1 {
+                var line = render.t("Trang \(shown.number)/\(shown.count) (\(shown.total) mục, mới nhất ở trang 1)", "Page \(shown.number)/\(shown.count) (\(shown.total) entries, the newest on page 1)")
+                if shown.number < shown.count {
+                    line += render.t(" · các mục trước: sotay log list --month \(month) --page \(shown.number + 1)", " · earlier: sotay log list --month \(month) --page \(shown.number + 1)")
+                }
+                Output.line(line + render.t(" · cả tháng: --all", " · the whole month: --all"))
+            }
             Output.line(render.t("\(counted) mục được tính trong tháng \(month.vietnamese). Báo cáo: sotay report --month \(month) · Huỷ một mục: sotay log undo MÃ",
                                  "\(counted) entries count in \(month.vietnamese). Report: sotay report --month \(month) · Undo one: sotay log undo ID"))
         }
