@@ -145,11 +145,16 @@ extension Store {
                 ORDER BY dossier.updatedAt DESC, dossier.id
                 """
             if let limit { sql += " LIMIT \(max(limit, 0))" }
-            return try Row.fetchAll(db, sql: sql).map { row in
+            // A cursor, not `Row.fetchAll`: its rows find a column by name in the statement's
+            // table of names; a copied row compares every name, which was most of a 10,000-draft list.
+            var summaries: [DraftSummary] = []
+            let rows = try Row.fetchCursor(db, sql: sql)
+            while let row = try rows.next() {
                 let dossier = try DossierRecord(row: row)
                 let name = try vault.flatMap { try Self.openText(row["residentName"], context: SealContext.fullName(dossier.residentId), vault: $0) }
-                return DraftSummary(dossier: dossier, residentName: name)
+                summaries.append(DraftSummary(dossier: dossier, residentName: name))
             }
+            return summaries
         }
     }
 

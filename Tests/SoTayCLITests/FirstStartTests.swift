@@ -103,15 +103,22 @@ struct FirstStartTests {
             Keys("Chọn 1–6: ", "2\r"),
             Keys("Số hồ sơ để làm tiếp", "1\r"),
             Keys("Cụm mật khẩu Sổ Tay (để mở", "sai mật khẩu rồi\r"),
+            Keys("Đang mở khóa…", ""),
             Keys("Sai cụm mật khẩu", ""),
             Keys("Cụm mật khẩu Sổ Tay (để mở", "\(Sotay.passphrase)\r"),
             Keys("> ", "thoát\r"),
             Keys("được giữ", ""),
+            // Opened once, it stays open for the session: the draft opens again without asking.
+            Keys("Chọn 1–6: ", "2\r"),
+            Keys("Số hồ sơ để làm tiếp", "1\r"),
+            Keys("> ", "thoát\r"),
             Keys("Chọn 1–6: ", "6\r"),
         ])
         #expect(result.timedOut == nil, "\(result)")
         #expect(result.status == 0, "\(result)")
         #expect(result.output.contains("Tạm biệt!"))
         #expect(!result.output.contains("SOTAY_PASSPHRASE"), "no scripting advice to a person at a terminal: \(result)")
+        // Said while scrypt works: for the wrong passphrase and the right one, and never again.
+        #expect(result.output.components(separatedBy: "Đang mở khóa…").count - 1 == 2, "\(result)")
     }
 }

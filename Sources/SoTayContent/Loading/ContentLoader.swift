@@ -145,7 +145,7 @@ public enum ContentLoader {
     /// seven regular expressions, which was a tenth of the start-up of every `sotay` command.
     private static let resolver = Resolver.basic
 
-    private static func compose(_ file: File, _ reader: NodeReader) -> Node? {
+    static func compose(_ file: File, _ reader: NodeReader) -> Node? {
         if let line = firstAliasLine(file.text) {
             reader.report(nil, "", .alias, line: line)
             return nil

@@ -44,8 +44,11 @@ public struct SearchIndex: Sendable {
 
     private let entries: [SearchEntry]
     private let names: [[Name]]
-    /// Entry indexes by word number.
-    private let postings: [[Int]]
+    /// Names by word number, each once with how often it holds the word; names are numbered
+    /// entry by entry, title first (`nameEntry`, `nameSlot` lead back).
+    private let namePostings: [[NamePosting]]
+    private let nameEntry: [Int]
+    private let nameSlot: [Int]
     private let sortedVocabulary: [String]
     private let numbers: [String: Int]
     private let weights: [Double]
@@ -77,12 +80,32 @@ public struct SearchIndex: Sendable {
             })
         }
         self.names = names
-        self.postings = postings.map { $0.sorted() }
+        var namePostings = [[NamePosting]](repeating: [], count: sortedVocabulary.count)
+        var nameEntry: [Int] = []
+        var nameSlot: [Int] = []
+        for (index, entryNames) in names.enumerated() {
+            for (slot, name) in entryNames.enumerated() {
+                let number = Int32(nameEntry.count)
+                nameEntry.append(index)
+                nameSlot.append(slot)
+                var counts: [Int: Int32] = [:]
+                for id in name.words { counts[id, default: 0] += 1 }
+                for (id, count) in counts.sorted(by: { $0.key < $1.key }) { namePostings[id].append(NamePosting(name: number, count: count)) }
+            }
+        }
+        self.namePostings = namePostings
+        self.nameEntry = nameEntry
+        self.nameSlot = nameSlot
         self.sortedVocabulary = sortedVocabulary
         self.numbers = numbers
         self.codes = codes
         let count = Double(max(entries.count, 1))
         self.weights = postings.map { 1 + log(count / Double(max($0.count, 1))) }
+    }
+
+    private struct NamePosting: Sendable {
+        let name: Int32
+        let count: Int32
     }
 
     private static func pair(_ first: Int, _ second: Int) -> Int { first << 32 | second }
@@ -114,29 +137,137 @@ public struct SearchIndex: Sendable {
             first.exact.flatMap { a in second.exact.map { Self.pair(a, $0) } }
         }
         let asked = Query(words: query, total: totalWeight, bigrams: queryBigrams, bigramSet: Set(queryBigrams), bigramCount: bigramCount)
-        // Weak matches are noise next to strong ones, but better than an empty answer to a
-        // resident who named a procedure in other words.
-        var weak: [Int: Double] = [:]
-        for index in candidates(for: query) where hits[index] == nil && totalWeight > 0 {
-            var best = 0.0
+        guard totalWeight > 0 else {
+            return ranked(hits, limit: limit)
+        }
+        // Scores are accumulated from the posting lists, one query word at a time, so a name is
+        // only visited for the words it holds (a long question over the catalogue once compared
+        // every word with every name: 80 ms). What the sums give is each name's share of the
+        // question and a ceiling on its score; entries are then scored in full, highest ceiling
+        // first, until the last of the `limit` best scores beats every ceiling left.
+        let sums = accumulate(query)
+        var ceilings: [Int: Double] = [:]
+        var strongCeilings: [Int: Double] = [:]
+        for name in sums.touched {
+            let index = nameEntry[name]
+            guard hits[index] == nil else { continue }
+            let length = names[index][nameSlot[name]].words.count
+            let ceiling = sums.ceiling(name, total: totalWeight, bigramCount: bigramCount, length: length)
+                + (entries[index].detailed ? 0.75 : 0)
+            if ceiling > ceilings[index] ?? -1 { ceilings[index] = ceiling }
+            if sums.mayBeStrong(name, total: totalWeight, length: length), ceiling > strongCeilings[index] ?? -1 {
+                strongCeilings[index] = ceiling
+            }
+        }
+        // Strong matches first: only entries with a name that can be one.
+        hits = best(strongCeilings, strong: true, asked, limit: limit, found: hits)
+        if !hits.isEmpty { return ranked(hits, limit: limit) }
+        // None: weak matches are noise next to strong ones, but better than an empty answer to
+        // a resident who named a procedure in other words.
+        return ranked(best(ceilings, strong: false, asked, limit: limit, found: [:]), limit: limit)
+    }
+
+    /// `found` with the entries of `ceilings` whose best name is strong (or, with `strong` false,
+    /// weak), scored highest ceiling first until the `limit` best beat every ceiling left.
+    private func best(_ ceilings: [Int: Double], strong: Bool, _ asked: Query, limit: Int, found: [Int: Double]) -> [Int: Double] {
+        var found = found
+        // The best values so far, lowest first, at most `limit` of them.
+        var top = Array(found.values.sorted().suffix(max(limit, 0)))
+        for (index, ceiling) in ceilings.sorted(by: { $0.value > $1.value }) {
+            if limit > 0, top.count >= limit, top[0] > ceiling + 1e-9 * max(ceiling, 1) { break }
+            var value = 0.0
             var bestIsWeak = true
             for name in names[index] {
-                let (value, strong) = score(name, asked)
-                let isWeak = !strong
+                let (score, isStrong) = score(name, asked)
+                let isWeak = !isStrong
                 // A strong name beats any weak one; among the same kind, the higher score.
-                if (bestIsWeak && !isWeak) || (isWeak == bestIsWeak && value > best) {
-                    best = value
+                if (bestIsWeak && !isWeak) || (isWeak == bestIsWeak && score > value) {
+                    value = score
                     bestIsWeak = isWeak
                 }
             }
-            guard best > 0 else { continue }
-            let value = best + (entries[index].detailed ? 0.75 : 0)
-            if bestIsWeak { weak[index] = value } else { hits[index] = value }
+            guard value > 0, bestIsWeak != strong else { continue }
+            value += entries[index].detailed ? 0.75 : 0
+            found[index] = value
+            if limit > 0 {
+                top.insert(value, at: top.firstIndex { $0 > value } ?? top.endIndex)
+                if top.count > limit { top.removeFirst() }
+            }
         }
-        if hits.isEmpty { hits = weak }
-        return hits.map { SearchHit(entry: entries[$0.key], score: $0.value) }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
-            .prefix(limit).map { $0 }
+        return found
+    }
+
+    private func ranked(_ hits: [Int: Double], limit: Int) -> [SearchHit] {
+        hits.sorted { $0.value != $1.value ? $0.value > $1.value : entries[$0.key].id < entries[$1.key].id }
+            .prefix(max(limit, 0)).map { SearchHit(entry: entries[$0.key], score: $0.value) }
+    }
+
+    /// Per name, what the question's words add up to in it, gathered from the posting lists.
+    private struct Sums {
+        /// The names that hold at least one query word (exactly or by its beginning).
+        var touched: [Int] = []
+        /// The question's weight the name holds, summed in the question's order as `score` sums it.
+        var matched: [Double]
+        /// At least the number of the name's words that the question matches.
+        var wordsBound: [Int32]
+        /// At least the number of the question's word pairs the name holds.
+        var pairsBound: [Int32]
+
+        init(count: Int) {
+            matched = Array(repeating: 0, count: count)
+            wordsBound = Array(repeating: 0, count: count)
+            pairsBound = Array(repeating: 0, count: count)
+        }
+
+        /// Whether `score` could call the name a strong match (its test, with the ceilings).
+        func mayBeStrong(_ name: Int, total: Double, length: Int) -> Bool {
+            if matched[name] / total >= 0.4 { return true }
+            let precision = min(Double(wordsBound[name]) / Double(max(length, 1)), 1)
+            return pairsBound[name] > 0 && precision >= 0.8 - 1e-12 && length >= 2
+        }
+
+        /// No name scores more: `score` with every unknown share at its largest.
+        func ceiling(_ name: Int, total: Double, bigramCount: Int, length: Int) -> Double {
+            let coverage = matched[name] / total
+            let phrase = bigramCount <= 0 ? 0 : min(Double(pairsBound[name]) / Double(bigramCount), 1)
+            let precision = min(Double(wordsBound[name]) / Double(max(length, 1)), 1)
+            let saidWhole = pairsBound[name] > 0 ? precision : 0
+            return coverage * 10 + phrase * 3 + precision * 2 + saidWhole * coverage * 16
+        }
+    }
+
+    private func accumulate(_ query: [QueryWord]) -> Sums {
+        var sums = Sums(count: nameEntry.count)
+        // Which query word last matched each name exactly, and by its beginning.
+        var exactBy = [Int32](repeating: -2, count: nameEntry.count)
+        var prefixBy = [Int32](repeating: -2, count: nameEntry.count)
+        var seen = [Bool](repeating: false, count: nameEntry.count)
+        for (position, word) in query.enumerated() {
+            let at = Int32(position)
+            if let exact = word.exact {
+                for posting in namePostings[exact] {
+                    let name = Int(posting.name)
+                    if !seen[name] { seen[name] = true; sums.touched.append(name) }
+                    sums.matched[name] += word.weight
+                    sums.wordsBound[name] += posting.count
+                    if exactBy[name] == at - 1 { sums.pairsBound[name] += 1 }
+                    exactBy[name] = at
+                }
+            }
+            for id in word.prefixed where id != word.exact {
+                for posting in namePostings[id] {
+                    let name = Int(posting.name)
+                    guard exactBy[name] != at else { continue }
+                    // Every word the prefix could have matched counts: `score` takes the name's first.
+                    sums.wordsBound[name] += posting.count
+                    guard prefixBy[name] != at else { continue }
+                    prefixBy[name] = at
+                    if !seen[name] { seen[name] = true; sums.touched.append(name) }
+                    sums.matched[name] += word.weight * 0.7
+                }
+            }
+        }
+        return sums
     }
 
     private func queryWord(_ word: String) -> QueryWord {
@@ -160,16 +291,6 @@ public struct SearchIndex: Sendable {
             if sortedVocabulary[middle] < prefix { low = middle + 1 } else { high = middle }
         }
         return low
-    }
-
-    /// Entries sharing at least one word, or a word that a query word of 3+ letters begins.
-    private func candidates(for query: [QueryWord]) -> Set<Int> {
-        var result = Set<Int>()
-        for word in query {
-            if let exact = word.exact { result.formUnion(postings[exact]) }
-            for id in word.prefixed { result.formUnion(postings[id]) }
-        }
-        return result
     }
 
     /// A question as scoring needs it: its words, their total weight and its word pairs.

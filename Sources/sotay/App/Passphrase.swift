@@ -32,7 +32,7 @@ enum Passphrase {
             return nil
         }
         if let given = ProcessInfo.processInfo.environment[environmentKey], !given.isEmpty {
-            return (try store.unlocked(passphrase: given), given)
+            return (try opening(store, with: given, render: render), given)
         }
         guard isatty(STDIN_FILENO) == 1 else {
             if need == .required { throw StoreError.locked }
@@ -57,7 +57,7 @@ enum Passphrase {
                 continue
             }
             let result: Result<Store, StoreError>
-            do { result = .success(try store.unlocked(passphrase: typed)) } catch { result = .failure(error) }
+            do { result = .success(try opening(store, with: typed, render: render)) } catch { result = .failure(error) }
             switch result {
             case .success(let unlocked):
                 return (unlocked, typed)
@@ -70,6 +70,15 @@ enum Passphrase {
             }
         }
         throw lastFailure
+    }
+
+    /// The store unlocked with `passphrase`. Deriving the key takes a noticeable moment (scrypt,
+    /// on purpose): on a terminal, "Đang mở khóa…" says so meanwhile and is wiped once it is done.
+    static func opening(_ store: Store, with passphrase: String, render: Render) throws(StoreError) -> Store {
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        if onTerminal { FileHandle.standardError.write(Data(render.t("  Đang mở khóa…", "  Unlocking…").utf8)) }
+        defer { if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        return try store.unlocked(passphrase: passphrase)
     }
 
     /// A new passphrase: `SOTAY_NEW_PASSPHRASE` (or `SOTAY_PASSPHRASE` when setting the first

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SoTayContent
 import SoTayCore
 import SoTayStore
 import SoTaySync
@@ -30,26 +31,49 @@ struct Drafts: ParsableCommand {
             var walkFinished: Bool
             var createdAt: Date
             var updatedAt: Date
+
+            /// What `printJSON(items)` prints, without `JSONEncoder` (see `ListJSON`).
+            static func json(_ items: [Item]) -> Data {
+                var list = ListJSON(capacity: items.count * 420)
+                for item in items {
+                    list.begin()
+                    list.field("completeness", item.completeness)
+                    list.field("createdAt", item.createdAt)
+                    list.field("id", item.id)
+                    list.field("procedureId", item.procedureId)
+                    list.field("procedureTitle", item.procedureTitle)
+                    list.field("residentId", item.residentId)
+                    list.field("residentName", item.residentName)
+                    list.field("shortId", item.shortId)
+                    list.field("state", item.state.rawValue)
+                    list.field("status", item.status)
+                    list.field("updatedAt", item.updatedAt)
+                    list.field("walkFinished", item.walkFinished)
+                    list.end()
+                }
+                return list.finished()
+            }
         }
 
         func run() throws {
-            let workspace = try Workspace(global)
+            // A listing reads the procedures of its drafts only, not the whole library.
+            let render = Render(language: global.language)
             let store = try global.openStore(unlock: .optional)
             let drafts = try store.drafts()
+            let procedures = ContentPack.configuredProcedures(drafts.map(\.dossier.procedureId))
             let items = drafts.map { draft in
                 let dossier = draft.dossier
                 return Item(
                     id: dossier.id, shortId: dossier.shortID, procedureId: dossier.procedureId,
-                    procedureTitle: workspace.pack.procedure(dossier.procedureId).map { workspace.render.text($0.title) } ?? dossier.procedureId,
+                    procedureTitle: procedures[dossier.procedureId].map { render.text($0.title) } ?? dossier.procedureId,
                     residentId: dossier.residentId, residentName: draft.residentName, status: dossier.status,
                     state: dossier.progress, completeness: dossier.percent,
                     walkFinished: dossier.walkFinishedAt != nil, createdAt: dossier.createdAt, updatedAt: dossier.updatedAt)
             }
             if json {
-                try printJSON(items)
+                FileHandle.standardOutput.write(Item.json(items))
                 return
             }
-            let render = workspace.render
             guard !items.isEmpty else {
                 Output.line(render.t("Chưa có hồ sơ nháp nào. Bắt đầu bằng: sotay guide MÃ-THỦ-TỤC", "No drafts yet. Start with: sotay guide PROCEDURE-ID"))
                 return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SoTayContent
 import SoTayCore
 import SoTayStore
 
@@ -171,7 +172,13 @@ struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Các mục nhật ký của một tháng (mặc định tháng này).")
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("Tháng, dạng YYYY-MM (giờ Việt Nam).", valueName: "YYYY-MM")) var month: String?
+        @Option(help: ArgumentHelp("Trang (1: \(pageSize) mục mới nhất; 2: \(pageSize) mục trước đó…). JSON in cả tháng nếu không có --page.", valueName: "số"))
+        var page: Int?
+        @Flag(help: "In cả tháng, không chia trang.") var all = false
         @Flag(help: "In dạng JSON.") var json = false
+
+        /// One screen of entries.
+        static let pageSize = 50
 
         struct Item: Encodable {
             var id: String
@@ -193,47 +200,94 @@ struct Log: ParsableCommand {
             var notes: String?
             var notesLocked: Bool?
             var undone: Bool
+
+            /// What `printJSON` of the items prints, without `JSONEncoder` (see `ListJSON`).
+            static func json(_ items: [Item]) -> Data {
+                var list = ListJSON(capacity: items.count * 400)
+                for item in items {
+                    list.begin()
+                    list.field("channel", item.channel)
+                    list.field("dossierId", item.dossierId)
+                    list.field("id", item.id)
+                    list.field("kind", item.kind)
+                    list.field("notes", item.notes)
+                    list.field("notesLocked", item.notesLocked)
+                    list.field("occurredAt", item.occurredAt)
+                    list.field("outcome", item.outcome)
+                    list.field("outsideCommune", item.outsideCommune)
+                    list.field("participants", item.participants)
+                    list.field("payment", item.payment)
+                    list.field("procedureId", item.procedureId)
+                    list.field("reason", item.reason)
+                    list.field("residentId", item.residentId)
+                    list.field("satisfaction", item.satisfaction)
+                    list.field("shortId", item.shortId)
+                    list.field("topic", item.topic)
+                    list.field("undone", item.undone)
+                    list.field("village", item.village)
+                    list.end()
+                }
+                return list.finished()
+            }
         }
 
         func run() throws {
-            let workspace = try Workspace(global)
+            // A listing reads the procedures its entries name, not the whole library.
+            let render = Render(language: global.language)
             let month = try MonthOption.parse(month)
+            if let page, page < 1 { throw ValidationError("--page: từ 1 trở lên.") }
             var store = try global.openStore()
-            var entries = try store.activities(in: month)
+            // A screen at a time by default (a month can hold tens of thousands); JSON and --all, the month.
+            let paged = !all && (page != nil || !json)
+            func load() throws -> (entries: [ActivityRecord], page: ActivityPage?) {
+                guard paged else { return (try store.activities(in: month), nil) }
+                let shown = try store.activityPage(in: month, number: page ?? 1, size: Self.pageSize)
+                return (shown.entries, shown)
+            }
+            var (entries, shown) = try load()
             // Notes are sealed: shown with the passphrase (asked only when there is one to open).
             if entries.contains(where: \.hasLockedNote) {
-                store = try Passphrase.unlock(store, need: .optional, render: workspace.render)
-                if store.isUnlocked { entries = try store.activities(in: month) }
+                store = try Passphrase.unlock(store, need: .optional, render: render)
+                if store.isUnlocked { (entries, shown) = try load() }
             }
-            let locked = workspace.render.t("(đã khóa)", "(locked)")
+            let locked = render.t("(đã khóa)", "(locked)")
             if json {
-                try printJSON(entries.map { entry in
+                FileHandle.standardOutput.write(Item.json(entries.map { entry in
                     Item(id: entry.id, shortId: entry.shortID, kind: entry.kind, occurredAt: entry.occurredAt, village: entry.village,
                          procedureId: entry.procedureId, dossierId: entry.dossierId, residentId: entry.residentId, outcome: entry.outcome,
                          reason: entry.reason, payment: entry.payment, channel: entry.channel, outsideCommune: entry.outsideCommune,
                          topic: entry.topic, participants: entry.participants, satisfaction: entry.satisfaction,
                          notes: entry.hasLockedNote ? locked : entry.notes, notesLocked: entry.hasLockedNote ? true : nil,
                          undone: entry.undoneAt != nil)
-                })
+                }))
                 return
             }
-            let render = workspace.render
             guard !entries.isEmpty else {
                 Output.line(render.t("Chưa có mục nhật ký nào trong tháng \(month.vietnamese). Ghi bằng: sotay log visit (xem: sotay log --help)",
                                      "No log entries in \(month.vietnamese). Log with: sotay log visit (see: sotay log --help)"))
                 return
             }
+            let procedures = ContentPack.configuredProcedures(entries.compactMap(\.procedureId))
+            var text = ""
             for entry in entries {
-                var line = "  \(entry.shortID)  " + LogLines.describe(entry, workspace: workspace)
+                text += "  \(entry.shortID)  " + LogLines.describe(entry, render: render) { procedures[$0] }
                 if let notes = entry.notes {
-                    line += render.t(" · ghi chú: ", " · note: ") + notes
+                    text += render.t(" · ghi chú: ", " · note: ") + notes
                 } else if entry.hasLockedNote {
-                    line += render.t(" · ghi chú: ", " · note: ") + locked
+                    text += render.t(" · ghi chú: ", " · note: ") + locked
                 }
-                Output.line(line)
+                text += "\n"
             }
-            let counted = entries.filter { $0.undoneAt == nil }.count
+            Output.write(text)
+            let counted = shown?.counted ?? entries.filter { $0.undoneAt == nil }.count
             Output.line("")
+            if let shown, shown.count > 1 {
+                var line = render.t("Trang \(shown.number)/\(shown.count) (\(shown.total) mục, mới nhất ở trang 1)", "Page \(shown.number)/\(shown.count) (\(shown.total) entries, the newest on page 1)")
+                if shown.number < shown.count {
+                    line += render.t(" · các mục trước: sotay log list --month \(month) --page \(shown.number + 1)", " · earlier: sotay log list --month \(month) --page \(shown.number + 1)")
+                }
+                Output.line(line + render.t(" · cả tháng: --all", " · the whole month: --all"))
+            }
             Output.line(render.t("\(counted) mục được tính trong tháng \(month.vietnamese). Báo cáo: sotay report --month \(month) · Huỷ một mục: sotay log undo MÃ",
                                  "\(counted) entries count in \(month.vietnamese). Report: sotay report --month \(month) · Undo one: sotay log undo ID"))
         }
@@ -359,9 +413,13 @@ struct GuidanceAnswers {
 /// One line saying what an entry is, for `log list`, confirmations and undo.
 enum LogLines {
     static func describe(_ entry: ActivityRecord, workspace: Workspace) -> String {
-        let render = workspace.render
+        describe(entry, render: workspace.render, procedure: workspace.pack.procedure)
+    }
+
+    /// `procedure`: the procedure an entry names, looked up by id (`nil`: the id is shown).
+    static func describe(_ entry: ActivityRecord, render: Render, procedure: (String) -> Procedure?) -> String {
         var parts = [render.date(entry.occurredAt), ActivityKind(rawValue: entry.kind).map { render.text($0.label) } ?? entry.kind]
-        if let id = entry.procedureId { parts.append(workspace.pack.procedure(id).map { render.text($0.title) } ?? id) }
+        if let id = entry.procedureId { parts.append(procedure(id).map { render.text($0.title) } ?? id) }
         if let outcome = entry.outcome.flatMap(GuidanceOutcome.init(rawValue:)) {
             var text = render.text(outcome.label)
             if let reason = entry.reason.flatMap(NotYetReason.init(rawValue:)) { text += " (\(render.text(reason.label)))" }
