@@ -43,6 +43,19 @@ struct GlobalOptions: ParsableArguments {
         if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty { return try ContentPack.configured() }
         return try InstalledContent.load(dataDirectory: dataDirectory, language: language)
     }
+
+    /// The procedures a listing names, by id, from the library `loadContent()` would use. With
+    /// the bundled library or `SOTAY_CONTENT` only their own files are read; with a signed pack
+    /// taken from the hub (whose files are checked as a whole) the pack is loaded.
+    func listedProcedures(_ ids: some Sequence<String>) -> [String: Procedure] {
+        let environment = ProcessInfo.processInfo.environment
+        let folderSet = !(environment["SOTAY_CONTENT"] ?? "").isEmpty
+        guard !folderSet, InstalledContent.hasTakenPack(dataDirectory: dataDirectory),
+              let pack = try? InstalledContent.load(dataDirectory: dataDirectory, language: language)
+        else { return ContentPack.configuredProcedures(ids, environment: environment) }
+        let wanted = Set(ids)
+        return Dictionary(pack.procedures.filter { wanted.contains($0.id) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// Errors of the command itself, said in the volunteer's language.

@@ -17,7 +17,7 @@ enum InstalledContent {
     static func load(dataDirectory: URL, language: Language) throws -> ContentPack {
         let library = LocalLibrary(dataDirectory: dataDirectory)
         // The common case, no pack ever taken: one failed stat.
-        guard FileManager.default.fileExists(atPath: library.folder.appending(path: "state.json").path) else { return try ContentPack.bundled() }
+        guard hasTakenPack(dataDirectory: dataDirectory) else { return try ContentPack.bundled() }
         let state = library.state()
         guard let version = state.active else { return try ContentPack.bundled() }
         guard let pack = pack(version: version, library: library) else {
@@ -30,6 +30,11 @@ enum InstalledContent {
                                      en: "Procedure library version \(version) expired on \(day(expiry)); still used, but it may be out of date. Sync with the commune hub for a new one."))
         }
         return pack
+    }
+
+    /// Whether this laptop ever took a pack from the hub (one stat; false on most laptops).
+    static func hasTakenPack(dataDirectory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: LocalLibrary(dataDirectory: dataDirectory).folder.appending(path: "state.json").path)
     }
 
     /// The library of pack `version` as taken, if it is still on this laptop and loads.

@@ -60,7 +60,7 @@ struct Drafts: ParsableCommand {
             let render = Render(language: global.language)
             let store = try global.openStore(unlock: .optional)
             let drafts = try store.drafts()
-            let procedures = ContentPack.configuredProcedures(drafts.map(\.dossier.procedureId))
+            let procedures = global.listedProcedures(drafts.map(\.dossier.procedureId))
             let items = drafts.map { draft in
                 let dossier = draft.dossier
                 return Item(

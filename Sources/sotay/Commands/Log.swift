@@ -267,7 +267,7 @@ struct Log: ParsableCommand {
                                      "No log entries in \(month.vietnamese). Log with: sotay log visit (see: sotay log --help)"))
                 return
             }
-            let procedures = ContentPack.configuredProcedures(entries.compactMap(\.procedureId))
+            let procedures = global.listedProcedures(entries.compactMap(\.procedureId))
             var text = ""
             for entry in entries {
                 text += "  \(entry.shortID)  " + LogLines.describe(entry, render: render) { procedures[$0] }
