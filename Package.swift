@@ -96,11 +96,15 @@ let package = Package(
             providers: [.apt(["libreadline-dev"])]
         ),
 
+        // QR codes (libqrencode), for the resident's handout.
+        .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "SoTayMedia", dependencies: ["CQREncode"]),
+
         // The volunteer's command: argument parsing, terminal I/O and exit codes only.
         .executableTarget(
             name: "sotay",
             dependencies: [
-                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "SoTayReports", "CReadline",
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "SoTayReports", "CReadline", "SoTayMedia",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

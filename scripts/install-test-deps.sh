@@ -13,6 +13,19 @@ python="${PYTHON:-python3}"
 
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 
+# The handout tests render the page with headless Chromium (and its fonts) and read its QR code
+# back with zbarimg.
+if ! command -v zbarimg >/dev/null 2>&1 || ! { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; }; then
+    media=(zbar-tools chromium fonts-liberation)
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Cài ${media[*]} / installing ${media[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${media[@]}" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${media[@]}"; }
+    else
+        echo "Thiếu công cụ cho phần thử / missing test tools: sudo apt-get install -y ${media[*]}" >&2
+        exit 1
+    fi
+fi
+
 # Fast path: built from this very requirements file, and its interpreter still runs.
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$venv/bin/python" -c '' 2>/dev/null; then
     exit 0
