@@ -96,9 +96,10 @@ let package = Package(
             providers: [.apt(["libreadline-dev"])]
         ),
 
-        // QR codes (libqrencode), for the resident's handout.
+        // QR codes (libqrencode) and JPEG scaling (libjpeg-turbo), for the handout and photo copies.
         .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
-        .target(name: "SoTayMedia", dependencies: ["CQREncode"]),
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "SoTayMedia", dependencies: ["CQREncode", "CTurboJPEG"]),
 
         // The volunteer's command: argument parsing, terminal I/O and exit codes only.
         .executableTarget(
@@ -121,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "sotay-bench",
             dependencies: [
-                "SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", "SoTaySync", "SoTayWire", "SoTayTestSupport",
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", "SoTaySync", "SoTayWire", "SoTayTestSupport", "SoTayMedia",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "SoTayEndToEndTests",
             dependencies: [
-                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore",
+                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore", "SoTayMedia",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

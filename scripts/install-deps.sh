@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
-packages=(libsqlite3-dev libcurl4-openssl-dev libreadline-dev libqrencode-dev python3 python3-venv sqlite3)
+packages=(libsqlite3-dev libcurl4-openssl-dev libreadline-dev libqrencode-dev libturbojpeg0-dev libjpeg62-turbo-dev python3 python3-venv sqlite3)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -14,9 +14,12 @@ python="${PYTHON:-python3}"
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 
 # The handout tests render the page with headless Chromium (and its fonts) and read its QR code
-# back with zbarimg.
-if ! command -v zbarimg >/dev/null 2>&1 || ! { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; }; then
-    media=(zbar-tools chromium fonts-liberation)
+# back with zbarimg; the photo legibility test reads a reduced page with tesseract (Vietnamese)
+# and turns Chromium's PNG into pixels with ImageMagick's convert.
+if ! command -v zbarimg >/dev/null 2>&1 || ! command -v tesseract >/dev/null 2>&1 || ! command -v convert >/dev/null 2>&1 \
+    || ! { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } \
+    || ! { [ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || [ -f /usr/share/tesseract-ocr/4.00/tessdata/vie.traineddata ]; }; then
+    media=(zbar-tools chromium fonts-liberation tesseract-ocr tesseract-ocr-vie imagemagick)
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "Cài ${media[*]} / installing ${media[*]}"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${media[@]}" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${media[@]}"; }

@@ -215,6 +215,7 @@ public enum Relay {
                 try store.apply(pulled, cursor: reply.cursor)
                 applied.changes = reply.changes.count
             }
+            try store.pruneOriginals()
             try store.updateHubLink { link in link.lastSyncAt = Date() }
             return applied
         } catch let error as RelayError {

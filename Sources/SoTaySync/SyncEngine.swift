@@ -91,6 +91,8 @@ public struct SyncEngine: Sendable {
             // Closed dossiers past the retention period lose their personal data here, right
             // after the hub confirmed what it holds.
             report.purge = try store.purge()
+            // Photos' originals whose sending copy the hub has receipted (or no dossier holds).
+            try store.pruneOriginals()
             try store.updateHubLink { link in
                 link.lastSyncAt = Date()
                 link.lastError = nil

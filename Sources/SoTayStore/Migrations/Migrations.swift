@@ -277,6 +277,7 @@ enum Migrations {
             // `sotay relay export` seals to when there is no link.
             try db.execute(sql: "ALTER TABLE hubLink ADD COLUMN relayKey TEXT")
         }
+        Store.registerPhotoOriginals(&migrator)
         return migrator
     }
 }
