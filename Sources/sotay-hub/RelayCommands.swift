@@ -73,7 +73,8 @@ struct RelayRefusal: Error, LocalizedMessage {
         case .unknownDevice:
             return pick(language, vi: "Máy đã tạo tệp \(path) không được ghi danh ở máy chủ này hoặc đã bị thu hồi.",
                         en: "The laptop that wrote \(path) is not enrolled with this hub or was revoked.") + untouched
-        case .replay(let importedAt):
+        case .replay(let stamp):
+            let importedAt = WireDate.date(stamp).map(vietnamTime) ?? stamp
             return pick(language, vi: "Tệp \(path) đã được nhận lúc \(importedAt): không nhận lại lần hai.",
                         en: "\(path) was already imported at \(importedAt): it is not taken twice.") + untouched
         }
