@@ -59,6 +59,14 @@ struct HandoutEndToEndTests {
         var forged = receipt
         forged.revision += 1
         #expect(!forged.isSigned(by: hubKey))
+        // The one-stop officer's check, on the hub, offline: the scanned text as it is…
+        let verified = try hub.admin(["receipts", "verify", payload])
+        #expect(verified.status == 0 && verified.stdout.contains("✓ Biên nhận hợp lệ") && verified.stdout.contains("trạng thái received"), "\(verified.stdout)\(verified.stderr)")
+        // …and with the receipt's revision changed: refused.
+        let changed = payload.replacingOccurrences(of: "\"revision\":\(receipt.revision)", with: "\"revision\":\(receipt.revision + 1)")
+        #expect(changed != payload)
+        let refused = try hub.admin(["receipts", "verify", changed, "--lang", "en"])
+        #expect(refused.status == 1 && refused.stderr.contains("NOT valid"), "\(refused.stderr)")
     }
 
     @Test("A handout before any sync: the QR carries the short code alone; the missing papers are listed")
