@@ -102,11 +102,16 @@ let package = Package(
             providers: [.apt(["libreadline-dev"])]
         ),
 
+        // QR codes (libqrencode) and JPEG scaling (libjpeg-turbo), for the handout and photo copies.
+        .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "SoTayMedia", dependencies: ["CQREncode", "CTurboJPEG"]),
+
         // The volunteer's command: argument parsing, terminal I/O and exit codes only.
         .executableTarget(
             name: "sotay",
             dependencies: [
-                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "SoTayReports", "CReadline",
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "SoTayReports", "CReadline", "SoTayMedia",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -123,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "sotay-bench",
             dependencies: [
-                "SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", "SoTaySync", "SoTayWire", "SoTayTestSupport",
+                "SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", "SoTaySync", "SoTayWire", "SoTayTestSupport", "SoTayMedia",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -163,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "SoTayEndToEndTests",
             dependencies: [
-                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore", "SoTayHub",
+                "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore", "SoTayHub", "SoTayMedia",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # postgresql-15: the tests of the PostgreSQL store run a throwaway cluster of their own.
-packages=(libsqlite3-dev libcurl4-openssl-dev libreadline-dev python3 python3-venv sqlite3 postgresql-15)
+# libqrencode, libturbojpeg: the handout's QR code and the photos' sending copies.
+packages=(libsqlite3-dev libcurl4-openssl-dev libreadline-dev libqrencode-dev libturbojpeg0-dev libjpeg62-turbo-dev python3 python3-venv sqlite3 postgresql-15)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

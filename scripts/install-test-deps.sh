@@ -13,15 +13,22 @@ python="${PYTHON:-python3}"
 
 want="$(sha256sum "$requirements" | cut -d' ' -f1)"
 
-# The officer's console is tested in Debian's headless Chromium, driven through chromedriver
-# (plain WebDriver over HTTP: no Selenium, no npm). Checked before the fast path below, so a
-# machine whose virtualenv is already made still gets them.
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+# Test tools from Debian, checked before the fast path below, so a machine whose virtualenv is
+# already made still gets them:
+# - the officer's console is tested in headless Chromium, driven through chromedriver (plain
+#   WebDriver over HTTP: no Selenium, no npm);
+# - the handout tests render the page with Chromium (and its fonts) and read its QR code back
+#   with zbarimg; the photo legibility test reads a reduced page with tesseract (Vietnamese) and
+#   turns Chromium's PNG into pixels with ImageMagick's convert.
+if ! command -v zbarimg >/dev/null 2>&1 || ! command -v tesseract >/dev/null 2>&1 || ! command -v convert >/dev/null 2>&1 \
+    || ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+    || ! { [ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || [ -f /usr/share/tesseract-ocr/4.00/tessdata/vie.traineddata ]; }; then
+    tools=(chromium chromium-driver zbar-tools fonts-liberation tesseract-ocr tesseract-ocr-vie imagemagick)
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Cài chromium, chromium-driver / installing chromium, chromium-driver"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+        echo "Cài ${tools[*]} / installing ${tools[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tools[@]}" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tools[@]}"; }
     else
-        echo "Thiếu chromium hoặc chromedriver / missing chromium or chromedriver: sudo apt-get install -y chromium chromium-driver" >&2
+        echo "Thiếu công cụ cho phần thử / missing test tools: sudo apt-get install -y ${tools[*]}" >&2
         exit 1
     fi
 fi

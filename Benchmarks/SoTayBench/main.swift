@@ -20,7 +20,7 @@ let usage = """
 
     Runs the benchmark suite against the binaries beside it (sotay, sotay-hub) and writes
     results.json and RESULTS.md into the output folder (default: bench).
-      --only id,id   runs some benchmarks and writes nothing: goodput incremental ingest field report console
+      --only id,id   runs some benchmarks and writes nothing: goodput incremental ingest field report console photos
       --smoke        every benchmark on tiny data, in well under a minute (part of `make test`);
                      writes into a temporary folder unless an output folder is given
     SOTAY_BENCH_KEEP=1 keeps the generated data; SOTAY_BENCH_NAIVE=0 leaves out the naive uploader.
@@ -42,6 +42,7 @@ let benchmarks: [(id: String, title: String, runs: [String])] = [
     ("field", "Field latency of `sotay` commands, and procedure search", ["sotay"]),
     ("report", "Monthly reports against the sqlite3 shell", []),
     ("console", "The officer's console pages at 100,000 dossiers", ["sotay-hub"]),
+    ("photos", "Photos for a village link: bytes and time as taken and as 1600 px copies", ["sotay", "sotay-hub"]),
 ]
 
 /// The suite measures the binaries built with it, beside it: never a stale copy elsewhere.
@@ -122,6 +123,7 @@ func runSuite(_ options: Options) async -> Int32 {
             case "ingest": figures = try await SyncBench.ingest(work: work, pack: pack, scale: scale)
             case "field": figures = try FieldBench.latency(work: work, pack: pack, month: month, scale: scale)
             case "console": figures = try await ConsoleBench.pages(work: work, pack: pack, month: month, scale: scale)
+            case "photos": figures = try await PhotoBench.run(work: work, pack: pack, scale: scale)
             default: figures = ReportBench.all(work: work, pack: pack, month: month, scale: scale)
             }
         } catch {

@@ -137,6 +137,8 @@ public enum SettingKey: String, Sendable, CaseIterable {
     case attachmentMaxMegabytes = "attachment-max-mb"
     /// Days residents' personal data stays after the commune closed the dossier (default 30).
     case retentionDays = "retention-days"
+    /// Long side, in pixels, of the copy of a JPEG photo that is sent (default 1600; 0: send as taken).
+    case photoMaxPixels = "photo-max-px"
 }
 
 extension Store {

@@ -90,9 +90,12 @@ public struct SyncEngine: Sendable {
             report.activitiesLocked = try store.waitingLockedActivityCount()
             try await pullChanges(&report, &retry, progress)
             report.content = await updateContent()
+            try await learnRelayKey()
             // Closed dossiers past the retention period lose their personal data here, right
             // after the hub confirmed what it holds.
             report.purge = try store.purge()
+            // Photos' originals whose sending copy the hub has receipted (or no dossier holds).
+            try store.pruneOriginals()
             try store.updateHubLink { link in
                 link.lastSyncAt = Date()
                 link.lastError = nil
@@ -127,6 +130,16 @@ public struct SyncEngine: Sendable {
         case let error as StoreError: .store(error)
         default: .unreachable(host: client.address.host)
         }
+    }
+
+    /// A laptop enrolled before relay files existed learns the hub's relay key once, from
+    /// `/v1/health`, checked against the key it enrolled with (see RelayFile).
+    private func learnRelayKey() async throws {
+        guard try store.hubLink()?.relayKey == nil else { return }
+        guard let reply = try? await client.health(), let relayKey = reply.relayKey, let signature = reply.relayKeySignature,
+              RelayFile.isRelayKey(relayKey, signature: signature, signedBy: hubKey)
+        else { return }
+        try store.updateHubLink { link in link.relayKey = relayKey }
     }
 
     private func noteAttemptTime() throws {

@@ -7,12 +7,18 @@ public struct HealthReply: Codable, Sendable, Hashable {
     public var protocolVersion: String
     public var hubKey: String
     public var time: Date
+    /// The hub's X25519 relay key (base64) and the hub key's signature over it (see RelayFile).
+    public var relayKey: String?
+    public var relayKeySignature: String?
 
-    public init(service: String = WireProtocol.service, protocolVersion: String = WireProtocol.version, hubKey: String, time: Date) {
+    public init(service: String = WireProtocol.service, protocolVersion: String = WireProtocol.version, hubKey: String, time: Date,
+                relayKey: String? = nil, relayKeySignature: String? = nil) {
         self.service = service
         self.protocolVersion = protocolVersion
         self.hubKey = hubKey
         self.time = time
+        self.relayKey = relayKey
+        self.relayKeySignature = relayKeySignature
     }
 }
 
@@ -34,12 +40,18 @@ public struct EnrollReply: Codable, Sendable, Hashable {
     public var volunteer: VolunteerInfo
     /// The hub's Ed25519 public key (base64), to check receipts with.
     public var hubKey: String
+    /// The hub's X25519 relay key (base64), what `sotay relay export` seals to, and the hub
+    /// key's signature over it.
+    public var relayKey: String?
+    public var relayKeySignature: String?
 
-    public init(deviceId: String, token: String, volunteer: VolunteerInfo, hubKey: String) {
+    public init(deviceId: String, token: String, volunteer: VolunteerInfo, hubKey: String, relayKey: String? = nil, relayKeySignature: String? = nil) {
         self.deviceId = deviceId
         self.token = token
         self.volunteer = volunteer
         self.hubKey = hubKey
+        self.relayKey = relayKey
+        self.relayKeySignature = relayKeySignature
     }
 }
 

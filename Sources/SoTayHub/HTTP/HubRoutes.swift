@@ -60,7 +60,8 @@ struct HubRoutes {
     }
 
     @Sendable func health(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try JSONResponse.make(HealthReply(hubKey: store.signingKey.publicKey, time: Date()))
+        try JSONResponse.make(HealthReply(hubKey: store.signingKey.publicKey, time: Date(), relayKey: store.signingKey.relayPublicKey,
+                                            relayKeySignature: store.signingKey.relayKeySignature))
     }
 
     @Sendable func enroll(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -84,7 +85,8 @@ struct HubRoutes {
                                                             tokenHash: Secrets.hash(token), clientAddress: context.clientAddress, now: Date()).enrolled()
             try await enrollLimiter.takeBackAttempt(context.clientAddress)
             context.logger.info("device enrolled", metadata: ["device": "\(device.id)", "volunteer": "\(volunteer.id ?? 0)"])
-            return try JSONResponse.make(EnrollReply(deviceId: device.id, token: token, volunteer: volunteer.info, hubKey: store.signingKey.publicKey),
+            return try JSONResponse.make(EnrollReply(deviceId: device.id, token: token, volunteer: volunteer.info, hubKey: store.signingKey.publicKey,
+                                                     relayKey: store.signingKey.relayPublicKey, relayKeySignature: store.signingKey.relayKeySignature),
                                          status: .created)
         } catch let refusal as Refusal {
             throw refusal  // a wrong, used or expired code: the attempt stays counted

@@ -272,6 +272,12 @@ enum Migrations {
                 CREATE INDEX activity_with_notes ON activity(id) WHERE sealedNotes IS NOT NULL OR notes IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v8-relay-key") { db in
+            // The hub's X25519 relay key, learnt at enrolment or at the next sync: what
+            // `sotay relay export` seals to when there is no link.
+            try db.execute(sql: "ALTER TABLE hubLink ADD COLUMN relayKey TEXT")
+        }
+        Store.registerPhotoOriginals(&migrator)
         return migrator
     }
 }

@@ -20,6 +20,8 @@ public struct HubLink: Codable, Sendable, Hashable, FetchableRecord, Persistable
     public var lastAttemptAt: Date?
     public var lastError: String?
     public var lastPulledCount: Int = 0
+    /// The hub's relay key (base64 X25519), checked against `hubKey` before it was kept.
+    public var relayKey: String?
 
     public init(url: String, allowInsecure: Bool, deviceId: String, token: String, hubKey: String, volunteerId: String, enrolledAt: Date) {
         self.url = url

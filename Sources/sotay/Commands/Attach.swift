@@ -85,7 +85,7 @@ struct Attaching {
     /// Checks and copies the file in, links it, and says so on one line.
     func attach(path: String, documentId: String?, label: String?) throws {
         let source = Self.fileURL(path)
-        let blob = try store.blobFolder().importFile(at: source)
+        let blob = try PhotoCopies.importForSending(source, store: store, render: render)
         let name = label ?? Self.label(for: source, kind: blob.kind)
         let document = documentId.flatMap { id in procedure.steps.first { $0.id == id } }.map { render.text($0.text) }
         let target = document.map { render.t(" — giấy: \($0)", " — paper: \($0)") } ?? ""
@@ -140,7 +140,7 @@ struct Attaching {
 struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "Xem hoặc đổi cài đặt: attachment-max-mb (dung lượng tối đa một tệp đính kèm, MB, mặc định 15); retention-days (số ngày giữ thông tin cá nhân sau khi xã giải quyết xong hồ sơ, mặc định 30).")
+        abstract: "Xem hoặc đổi cài đặt: attachment-max-mb (dung lượng tối đa một tệp đính kèm, MB, mặc định 15); retention-days (số ngày giữ thông tin cá nhân sau khi xã giải quyết xong hồ sơ, mặc định 30); photo-max-px (cạnh dài của bản ảnh gửi lên xã, mặc định 1600; 0: gửi ảnh gốc).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Tên cài đặt.", valueName: "tên")) var key: String?
     @Argument(help: ArgumentHelp("Giá trị mới.", valueName: "giá-trị")) var value: String?
@@ -169,6 +169,12 @@ struct SettingsCommand: ParsableCommand {
                                                    "attachment-max-mb must be a number from 1 to 20 (the hub takes files up to 20 MB)."))
                 }
                 try store.setSetting(setting, String(megabytes))
+            case .photoMaxPixels:
+                guard let pixels = Int(value), pixels == 0 || (800...8000).contains(pixels) else {
+                    throw ValidationError(render.t("photo-max-px phải là 0 (gửi ảnh gốc) hoặc số điểm ảnh từ 800 đến 8000 cho cạnh dài.",
+                                                   "photo-max-px must be 0 (send photos as taken) or a number of pixels from 800 to 8000 for the long side."))
+                }
+                try store.setSetting(setting, String(pixels))
             case .retentionDays:
                 guard let days = Int(value), (0...365).contains(days) else {
                     throw ValidationError(render.t("retention-days phải là số ngày từ 0 đến 365 (0: xóa ngay khi xã giải quyết xong).",
@@ -184,6 +190,7 @@ struct SettingsCommand: ParsableCommand {
         switch setting {
         case .attachmentMaxMegabytes: String(BlobFolder.defaultMaxBytes / 1_000_000)
         case .retentionDays: String(Store.defaultRetentionDays)
+        case .photoMaxPixels: String(PhotoCopies.defaultMaxPixels)
         }
     }
 }

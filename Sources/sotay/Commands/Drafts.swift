@@ -9,7 +9,7 @@ import SoTayWire
 struct Drafts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hồ sơ nháp trên máy: xem danh sách, xem một hồ sơ, làm tiếp, xóa.",
-        subcommands: [List.self, ShowDraft.self, Resume.self, Ready.self, Delete.self],
+        subcommands: [List.self, ShowDraft.self, Resume.self, Ready.self, Delete.self, HandoutCommand.self],
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
@@ -335,6 +335,7 @@ enum Walks {
         if try walk.run() == .finished {
             try offerReady(dossier.id, store: store, workspace: workspace, reader: reader)
             try SessionLog.record(dossier.id, store: store, workspace: workspace, reader: reader)
+            HandoutFiles.afterWalk(dossier.id, store: store, workspace: workspace)
         }
     }
 
