@@ -203,16 +203,7 @@ public enum Relay {
             try store.markBlobsUploaded(reply.blobs)
             // An older return file must not move the feed back.
             if (Int64(reply.cursor) ?? 0) > (Int64(link.cursor) ?? 0) {
-                let pulled: [PulledChange] = reply.changes.compactMap { change in
-                    switch change.kind {
-                    case .status:
-                        guard let id = change.dossierId, let status = change.status else { return nil }
-                        return .status(dossierID: id, status: status.rawValue, reason: change.reason, portalCode: change.portalCode, at: change.at)
-                    case .announcement:
-                        return change.message.map { .announcement(message: $0, at: change.at) }
-                    }
-                }
-                try store.apply(pulled, cursor: reply.cursor)
+                try SyncEngine.apply(reply.changes, cursor: reply.cursor, to: store)
                 applied.changes = reply.changes.count
             }
             try store.pruneOriginals()

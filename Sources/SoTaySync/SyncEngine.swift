@@ -436,19 +436,7 @@ public struct SyncEngine: Sendable {
             let page = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
                 try await client.changes(since: since)
             }
-            let pulled: [PulledChange] = page.changes.compactMap { change in
-                switch change.kind {
-                case .status:
-                    guard let id = change.dossierId, let status = change.status else { return nil }
-                    return .status(dossierID: id, status: status.rawValue, reason: change.reason, portalCode: change.portalCode, at: change.at)
-                case .announcement:
-                    return change.message.map { .announcement(message: $0, at: change.at) }
-                case .content:
-                    return nil
-                }
-            }
-            try LocalLibrary(dataDirectory: store.directory).noteAnnounced(page.changes.compactMap(\.content))
-            try store.apply(pulled, cursor: page.cursor)
+            try Self.apply(page.changes, cursor: page.cursor, to: store)
             report.pulledChanges += page.changes.count
             if !page.changes.isEmpty { progress(.pulled(count: page.changes.count)) }
             guard page.more, page.cursor != cursor else { return }
@@ -463,5 +451,25 @@ extension ActivityUpload {
                   procedureId: record.procedureId, dossierId: record.dossierId, outcome: record.outcome, reason: record.reason,
                   payment: record.payment, channel: record.channel, outsideCommune: record.outsideCommune ? true : nil, topic: record.topic,
                   participants: record.participants, satisfaction: record.satisfaction, notes: record.notes, retracts: record.retracts)
+    }
+}
+
+extension SyncEngine {
+    /// Applies a page of the change feed, from a sync or from a relay's return file: decisions
+    /// and announcements into the store, content packs noted for the next download.
+    static func apply(_ changes: [Change], cursor: String, to store: Store) throws {
+        let pulled: [PulledChange] = changes.compactMap { change in
+            switch change.kind {
+            case .status:
+                guard let id = change.dossierId, let status = change.status else { return nil }
+                return .status(dossierID: id, status: status.rawValue, reason: change.reason, portalCode: change.portalCode, at: change.at)
+            case .announcement:
+                return change.message.map { .announcement(message: $0, at: change.at) }
+            case .content:
+                return nil
+            }
+        }
+        try LocalLibrary(dataDirectory: store.directory).noteAnnounced(changes.compactMap(\.content))
+        try store.apply(pulled, cursor: cursor)
     }
 }
