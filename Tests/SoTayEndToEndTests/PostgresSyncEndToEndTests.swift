@@ -155,6 +155,77 @@ struct PostgresSyncEndToEndTests {
         #expect((status["followUps"] as? [[String: Any]])?.map { $0["id"] as? String } == [ids[1][0]])
     }
 
+    @Test("Photos through two serve processes: each uploaded once, stored once by content, sealed, and the dossiers naming them land")
+    func photos() async throws {
+        let url = try await Self.freshDatabase()
+        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-e2e-\(UUID().uuidString)")
+        let first = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { first.cleanUp() }
+        let second = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { second.cleanUp() }
+        let photo = SampleFiles.jpeg(size: 200_000)
+        let shared = SampleFiles.jpeg(size: 120_000)
+        let sharedHash = Hashes.sha256Hex(shared)
+
+        var laptops: [Sotay] = []
+        defer { for laptop in laptops { laptop.cleanUp() } }
+        var ids: [String] = []
+        for (index, hub) in [first, second].enumerated() {
+            let added = try first.admin(["volunteers", "add", "Tình nguyện viên \(index)", "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--database", url])
+            let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stderr)")
+            let issued = try first.admin(["enroll-code", String(number), "--database", url])
+            let code = String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stderr)"))
+            var laptop = try Sotay()
+            laptop.environment["SOTAY_PROBE_SECONDS"] = "1"
+            try laptop.initProfile()
+            laptops.append(laptop)
+            let enrolled = try laptop.run(["enroll", hub.url, code])
+            #expect(enrolled.status == 0, "\(enrolled.stderr)")
+            // The first laptop attaches two photos, the second one of the same photos.
+            let files = try (index == 0 ? [photo, shared] : [shared]).enumerated().map { page, bytes in
+                try SampleFiles.write(bytes, named: "ảnh \(index)-\(page).jpg", in: laptop.home)
+            }
+            let answers = laptop.home.appending(path: "answers.json")
+            try JSONSerialization.data(withJSONObject: [
+                "resident_name": "Người dân \(index)", "resident_phone": "0912345678", "ngay_sinh": "01/02/2026", "noi_sinh": "1",
+                "giay_chung_sinh": true, "so_cccd_me": "001326012345", "so_con": 1,
+            ] as [String: Any]).write(to: answers)
+            let guided = try laptop.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", answers.path, "--no-input"])
+            let id = try #require(guided.stdout.split(separator: "\n").first.map(String.init), "\(guided.stderr)")
+            #expect(try laptop.run(["attach", id] + files.map(\.path) + ["--document", "giay_chung_sinh"]).status == 0)
+            #expect(try laptop.run(["drafts", "ready", id]).status == 0)
+            ids.append(id)
+        }
+        // Both sync at once, each through its own process.
+        let results = await Self.concurrently(laptops.map { laptop in { try? laptop.run(["sync"]) } })
+        #expect(results.allSatisfy { $0?.status == 0 }, "\(results.map { ($0?.stdout ?? "") + ($0?.stderr ?? "did not run") })")
+        for (index, laptop) in laptops.enumerated() {
+            let shown = try #require(try laptop.json(["drafts", "show", ids[index], "--json"]) as? [String: Any])
+            let attachments = try #require(shown["attachments"] as? [[String: Any]])
+            #expect(attachments.count == (index == 0 ? 2 : 1) && attachments.allSatisfy { $0["uploaded"] as? Bool == true }, "\(attachments)")
+        }
+        // One file per distinct photo in the shared data folder, sealed (not the photo's bytes).
+        let blobs = data.appending(path: "blobs")
+        let stored = ((try? FileManager.default.contentsOfDirectory(atPath: blobs.path)) ?? []).flatMap { shard in
+            ((try? FileManager.default.contentsOfDirectory(atPath: blobs.appending(path: shard).path)) ?? []).filter { !$0.hasPrefix(".") }
+        }
+        #expect(Set(stored) == [Hashes.sha256Hex(photo), sharedHash])
+        let sealed = try Data(contentsOf: blobs.appending(path: String(sharedHash.prefix(2))).appending(path: sharedHash))
+        #expect(sealed.range(of: shared.prefix(256)) == nil)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: data.appending(path: "uploads").path)) ?? []).isEmpty, "part files left behind")
+
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .critical
+        let store = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
+        for id in ids {
+            let revisions = try await store.revisions(of: id)
+            #expect(revisions.count == 1 && revisions.first?.body.contains(sharedHash) == true)
+        }
+        await store.close()
+        // Nothing left to send: the next sync uploads nothing.
+        for laptop in laptops { #expect(try laptop.run(["sync"]).status == 0) }
+    }
+
     /// Runs blocking jobs at once, each on a thread of its own (not the cooperative pool).
     static func concurrently<T: Sendable>(_ jobs: [@Sendable () -> T]) async -> [T] {
         await withCheckedContinuation { continuation in

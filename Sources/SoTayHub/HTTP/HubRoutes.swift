@@ -32,7 +32,7 @@ struct HubRoutes {
     let enrollLimiter: any FailureLimiting
     let authLimiter: any FailureLimiting
     /// Uploads and the officer/admin routes; nil where the store does not offer them yet
-    /// (the PostgreSQL store: device sync only).
+    /// (the PostgreSQL store: no officer/admin routes yet).
     let tus: TusRoutes?
     let staff: StaffRoutes?
     /// Signed content packs on offer (the SQLite hub; not yet on PostgreSQL).

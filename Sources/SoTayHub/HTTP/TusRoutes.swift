@@ -10,8 +10,8 @@ import SoTayWire
 /// tus 1.0.0 at `/v1/uploads` (core, creation, expiration, checksum, termination), and the
 /// blob query. See `sync/PROTOCOL.md`, "Attachments and resumable uploads".
 struct TusRoutes {
-    let store: HubStore
-    let gate: UploadGate
+    let store: any HubUploadRepository
+    let gate: any UploadWriterGate
     let maxBlobBytes: Int64
     /// How long an unfinished upload lives after its last step forward.
     let lifetime: TimeInterval
@@ -74,8 +74,8 @@ struct TusRoutes {
         if let name = metadata["filename"], !AttachmentLabel.isValid(name) {
             throw Refusal.invalid([.init(field: "Upload-Metadata.filename", problem: "must be a plain file name (no / or \\, not . or ..); the hub keeps it as a label at most")])
         }
-        try await store.sweepExpiredUploads()
-        let upload = try await store.createUpload(length: length, sha256: sha256, device: device, lifetime: lifetime, quota: quota)
+        try await store.sweepExpiredUploads(now: Date())
+        let upload = try await store.createUpload(length: length, sha256: sha256, device: device, lifetime: lifetime, quota: quota, now: Date())
         context.logger.info("upload created", metadata: ["upload": "\(upload.id)", "length": "\(length)"])
         return Response(status: .created, headers: [
             .location: "/v1/uploads/\(upload.id)", Header.uploadOffset: "0", Header.uploadExpires: Self.httpDate(upload.expiresAt),
@@ -87,7 +87,7 @@ struct TusRoutes {
         try Self.requireVersion(request)
         let id = context.parameters.get("id") ?? ""
         // Wait for a PATCH still writing this upload, so the offset given is final.
-        let upload = try await holding(id) { _ in try await store.upload(id, device: device) }
+        let upload = try await holding(id) { _ in try await store.upload(id, device: device, now: Date()) }
         return Response(status: .ok, headers: [
             Header.uploadOffset: String(upload.offset), Header.uploadLength: String(upload.length),
             Header.uploadExpires: Self.httpDate(upload.expiresAt), .cacheControl: "no-store",
@@ -114,7 +114,7 @@ struct TusRoutes {
         let device = try context.requireDevice()
         try Self.requireVersion(request)
         let id = context.parameters.get("id") ?? ""
-        try await holding(id) { _ in try await store.deleteUpload(try await store.upload(id, device: device)) }
+        try await holding(id) { _ in try await store.deleteUpload(try await store.upload(id, device: device, now: Date())) }
         return Response(status: .noContent)
     }
 
@@ -133,7 +133,7 @@ struct TusRoutes {
 
     /// Runs `body` as the upload's one writer, and lets go however it ends.
     private func holding<T>(_ id: String, _ body: (UploadGate.Token) async throws -> T) async throws -> T {
-        guard let token = await gate.acquire(id) else { throw Self.busy }
+        guard let token = try await gate.acquire(id) else { throw Self.busy }
         do {
             let value = try await body(token)
             await gate.release(id, token)
@@ -151,7 +151,7 @@ struct TusRoutes {
     /// the request carried a checksum, which a partial chunk cannot meet.
     private func write(_ request: Request, id: String, offset: Int64, checksum: Checksum?, device: HubDevice, token: UploadGate.Token,
                        context: HubRequestContext) async throws -> Response {
-        var upload = try await store.upload(id, device: device)
+        var upload = try await store.upload(id, device: device, now: Date())
         if upload.completedAt != nil {
             guard offset == upload.length else { throw Self.mismatch(upload.length) }
             return Self.offsetReply(upload)
@@ -182,7 +182,7 @@ struct TusRoutes {
                 unflushed += bytes.count
                 if unflushed >= Self.flushEvery && checksum == nil {
                     do { try file.synchronize() } catch { throw StorageFault(error, path: store.partURL(id).path) }
-                    upload = try await store.recordOffset(id, offset: written, lifetime: lifetime)
+                    upload = try await store.recordOffset(id, offset: written, lifetime: lifetime, now: Date())
                     unflushed = 0
                 }
             }
@@ -211,7 +211,7 @@ struct TusRoutes {
             }
         }
         do { try file.synchronize() } catch { throw StorageFault(error, path: store.partURL(id).path) }
-        upload = try await store.recordOffset(id, offset: written, lifetime: lifetime)
+        upload = try await store.recordOffset(id, offset: written, lifetime: lifetime, now: Date())
         if malformed {
             throw Refusal(400, .invalidJSON, "The body is not valid HTTP/1.1 (chunked encoding). The bytes before the fault were kept: ask with HEAD and continue from there.",
                           headers: ["Connection": "close"])
@@ -223,11 +223,11 @@ struct TusRoutes {
         if written == upload.length {
             let actual = try UploadFile.sha256Hex(of: store.partURL(id))
             guard actual == upload.sha256 else {
-                try await store.failUpload(upload)
+                try await store.failUpload(upload, now: Date())
                 context.logger.warning("upload failed its hash check", metadata: ["upload": "\(id)"])
                 throw Refusal(460, .checksumMismatch, "The whole blob does not hash to the SHA-256 given at creation; it was discarded. Start a new upload.")
             }
-            upload = try await store.completeUpload(upload)
+            upload = try await store.completeUpload(upload, now: Date())
             context.logger.info("blob stored", metadata: ["upload": "\(id)", "length": "\(upload.length)"])
         }
         return Self.offsetReply(upload)

@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 
 /// The hub on PostgreSQL (`sotay-hub serve --database postgres://…`): the same device routes as
-/// on SQLite, answered by `PostgresHubStore`. Uploads (tus) and the officer/admin routes are not
-/// served on PostgreSQL yet.
+/// on SQLite and the uploads (tus), answered by `PostgresHubStore`; one writer per upload is kept
+/// in the database (`PostgresUploadGate`). The officer/admin routes are not served on PostgreSQL yet.
 public func buildRouter(postgres store: PostgresHubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
     let router = Router(context: HubRequestContext.self)
     if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
@@ -12,7 +12,9 @@ public func buildRouter(postgres store: PostgresHubStore, configuration: HubConf
                            // Counted in the database: every process behind the load balancer sees every failure.
                            enrollLimiter: PostgresFailureLimiter(store: store, scope: "enroll", limit: configuration.enrollFailuresAllowed, window: 15 * 60),
                            authLimiter: PostgresFailureLimiter(store: store, scope: "auth", limit: configuration.authFailuresAllowed, window: 15 * 60),
-                           tus: nil, staff: nil, content: nil)
+                           tus: TusRoutes(store: store, gate: PostgresUploadGate(store: store), maxBlobBytes: configuration.maxBlobBytes,
+                                          lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
+                           staff: nil, content: nil)
     let specs = routes.register(on: router)
     return (router, specs)
 }
@@ -22,6 +24,9 @@ public func runHub(
     configuration: HubConfiguration, postgres store: PostgresHubStore, logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws {
+    // Uploads that expired while no process served go before this one serves.
+    let swept = try await store.sweepExpiredUploads(now: Date())
+    if swept > 0 { logger.info("expired uploads removed", metadata: ["count": "\(swept)"]) }
     let (router, _) = buildRouter(postgres: store, configuration: configuration)
     let app = try makeApplication(router: router, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -139,7 +139,7 @@ public final class PostgresHubStore: Sendable {
     }
 
     static func translate(_ error: any Error, name: String) -> any Error {
-        if error is HubError || error is StorageFault || error is HubSealingError || error is ActivityOwnedByAnother { return error }
+        if error is HubError || error is StorageFault || error is HubSealingError || error is ActivityOwnedByAnother || error is Refusal { return error }
         if let error = error as? PostgresTransactionError {
             return translate(error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? HubError.unexpected("PostgreSQL"),
                              name: name)

@@ -239,5 +239,11 @@ enum PostgresMigrations {
             FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only()
             """,
         ]),
+        // The one writer of an upload, for every process at once: who holds it and when it last
+        // moved (the database's clock, the same for every process). See `PostgresUploadGate`.
+        Migration(version: 2, name: "upload_writer", sql: [
+            "ALTER TABLE upload ADD COLUMN writer_token text, ADD COLUMN writer_seen_at timestamptz",
+            "CREATE INDEX upload_on_device ON upload(device_id) WHERE completed_at IS NULL AND failed_at IS NULL",
+        ]),
     ]
 }

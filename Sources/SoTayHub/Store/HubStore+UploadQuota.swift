@@ -24,6 +24,12 @@ public struct UploadQuota: Sendable, Equatable {
         let unfinished = "FROM upload WHERE deviceId = ? AND completedAt IS NULL AND failedAt IS NULL AND expiresAt > ?"
         let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + unfinished, arguments: [deviceID, now]) ?? 0
         let total = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(length), 0) " + unfinished, arguments: [deviceID, now]) ?? 0
+        try check(open: open, total: total, adding: length)
+    }
+
+    /// Throws 429 when a device holding `open` unfinished uploads of `total` bytes may not start
+    /// one more of `length` bytes. Either store counts; this decides.
+    func check(open: Int, total: Int64, adding length: Int64) throws {
         if open >= count {
             throw Refusal(429, .rateLimited, "This device already has \(open) unfinished uploads (at most \(count)). Finish or cancel (DELETE) one, then try again. Nothing was stored.",
                           retryAfter: Self.retryAfter)
