@@ -28,7 +28,7 @@ test: deps test-deps
 	@# PostgreSQL cluster (temp folder, loopback port) beside them, stopped and removed when they
 	@# end, pass or fail.
 	scripts/with-pg-test-cluster.sh $(SWIFT) test --skip-build --no-parallel $(patsubst %,--filter %,$(WAITING_TESTS))
-	@.build/debug/sotay-bench --smoke || { echo "make test: the smoke run of the benchmark suite failed (the ✗ line above names the figure); rerun it with .build/debug/sotay-bench --smoke"; exit 1; }
+	@scripts/with-pg-test-cluster.sh .build/debug/sotay-bench --smoke || { echo "make test: the smoke run of the benchmark suite failed (the ✗ line above names the figure); rerun it with .build/debug/sotay-bench --smoke"; exit 1; }
 	$(SWIFT) test --skip-build --filter SoTayPropertyTests
 
 build: deps
@@ -52,9 +52,10 @@ release: deps
 
 ## make bench: the benchmark suite (release build); writes bench/results.json and bench/RESULTS.md.
 ## One release build of the whole package: the suite runs sotay and sotay-hub beside it.
+## The PostgreSQL figures run on a throwaway cluster with fsync on, stopped and removed after.
 bench: deps
 	$(SWIFT) build -c release
-	.build/release/sotay-bench bench
+	SOTAY_PG_DURABLE=1 scripts/with-pg-test-cluster.sh .build/release/sotay-bench bench
 
 clean:
 	rm -rf .build

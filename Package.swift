@@ -130,7 +130,7 @@ let package = Package(
             dependencies: [
                 "SoTayCore", "SoTayContent", "SoTayStore", "SoTayHub", "SoTayReports", "SoTaySync", "SoTayWire", "SoTayTestSupport", "SoTayMedia",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/SoTayBench"
         ),

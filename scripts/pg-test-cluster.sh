@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for the tests: a temp folder, a free loopback port, no
 # password (trust, loopback only), fsync off. Never a cluster anyone keeps.
+# SOTAY_PG_DURABLE=1 keeps fsync and synchronous commit on, as a province runs its database:
+# the benchmarks (`make bench`) measure with it.
 #
 #   scripts/pg-test-cluster.sh start STATE   makes and starts one; writes STATE (a small env file
 #                                            with SOTAY_TEST_POSTGRES_URL and the folder) and
@@ -41,8 +43,10 @@ start)
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     as_owner "$bin/initdb" -D "$folder/data" -U sotay -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$folder/initdb.log" 2>&1 || {
         cat "$folder/initdb.log" >&2; rm -rf "$folder"; exit 1; }
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${SOTAY_PG_DURABLE:-0}" = 1 ]; then durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"; fi
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder $durability -c max_connections=200" \
         start >/dev/null || { cat "$folder/server.log" >&2; rm -rf "$folder"; exit 1; }
     url="postgres://sotay@127.0.0.1:$port/postgres?sslmode=disable"
     {

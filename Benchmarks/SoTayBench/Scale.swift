@@ -38,6 +38,13 @@ struct Scale: Sendable {
     var hubActivities: Int
     var reportRuns: Int
 
+    // The province hub on PostgreSQL (issue #18).
+    var postgresClients: [Int]
+    /// Each client's dossiers (half that with 500 clients or more).
+    var postgresDossiersPerClient: Int
+    var provinceActivities: Int
+    var provinceCommunes: Int
+
     /// The village link of the issue: 1 Mbit/s each way, 150 ms one-way delay (300 ms round
     /// trip, and one more for each new connection's handshake), and the link dropping after
     /// every 1 MB from the laptop, taking every open connection with it (a reset).
@@ -50,7 +57,8 @@ struct Scale: Sendable {
         dossiers: 20, photosPerDossier: 2, photoBytes: 300 * 1024, link: badLink,
         alreadySynced: 10_000, idleRuns: 5,
         clients: 50, dossiersPerClient: 20,
-        volunteerActivities: 100_000, hubActivities: 1_000_000, reportRuns: 5)
+        volunteerActivities: 100_000, hubActivities: 1_000_000, reportRuns: 5,
+        postgresClients: [50, 500], postgresDossiersPerClient: 20, provinceActivities: 10_000_000, provinceCommunes: 100)
 
     /// The same link, only faster and cut more often, so that a few hundred kilobytes still meet
     /// several cuts and a reset, in a second or two.
@@ -62,7 +70,8 @@ struct Scale: Sendable {
                                 cutLinkEveryUpstreamBytes: 100_000, handshakeRoundTrip: true),
         alreadySynced: 20, idleRuns: 1,
         clients: 3, dossiersPerClient: 2,
-        volunteerActivities: 1_000, hubActivities: 5_000, reportRuns: 1)
+        volunteerActivities: 1_000, hubActivities: 5_000, reportRuns: 1,
+        postgresClients: [3, 6], postgresDossiersPerClient: 2, provinceActivities: 5_000, provinceCommunes: 10)
 
     /// 10,000 → "10,000", as the titles write counts.
     static func count(_ number: Int) -> String {

@@ -20,10 +20,12 @@ let usage = """
 
     Runs the benchmark suite against the binaries beside it (sotay, sotay-hub) and writes
     results.json and RESULTS.md into the output folder (default: bench).
-      --only id,id   runs some benchmarks and writes nothing: goodput incremental ingest field report console photos
+      --only id,id   runs some benchmarks and writes nothing: goodput incremental ingest ingest-pg field report report-pg console photos
       --smoke        every benchmark on tiny data, in well under a minute (part of `make test`);
                      writes into a temporary folder unless an output folder is given
     SOTAY_BENCH_KEEP=1 keeps the generated data; SOTAY_BENCH_NAIVE=0 leaves out the naive uploader.
+    ingest-pg and report-pg need a PostgreSQL server: run the suite through scripts/with-pg-test-cluster.sh
+    (as make bench and make test do) or name one in SOTAY_BENCH_POSTGRES_URL.
     Exit status: 0 when every figure was measured (met or missed), 1 when one failed, 2 on bad arguments.
     """
 
@@ -39,8 +41,10 @@ let benchmarks: [(id: String, title: String, runs: [String])] = [
     ("goodput", "Sync goodput over a bad link, and the peak memory of `sotay sync`", ["sotay", "sotay-hub"]),
     ("incremental", "Incremental sync", ["sotay", "sotay-hub"]),
     ("ingest", "Hub ingest, and the hub's peak memory", ["sotay-hub"]),
+    ("ingest-pg", "Hub ingest on PostgreSQL, one and two serve processes", ["sotay-hub"]),
     ("field", "Field latency of `sotay` commands, and procedure search", ["sotay"]),
     ("report", "Monthly reports against the sqlite3 shell", []),
+    ("report-pg", "The province report on PostgreSQL against psql", []),
     ("console", "The officer's console pages at 100,000 dossiers", ["sotay-hub"]),
     ("photos", "Photos for a village link: bytes and time as taken and as 1600 px copies", ["sotay", "sotay-hub"]),
 ]
@@ -121,6 +125,8 @@ func runSuite(_ options: Options) async -> Int32 {
             case "goodput": figures = try await SyncBench.goodput(work: work, pack: pack, scale: scale)
             case "incremental": figures = try await SyncBench.incremental(work: work, pack: pack, scale: scale)
             case "ingest": figures = try await SyncBench.ingest(work: work, pack: pack, scale: scale)
+            case "ingest-pg": figures = try await PostgresBench.ingest(work: work, pack: pack, scale: scale)
+            case "report-pg": figures = try await PostgresBench.provinceReport(work: work, pack: pack, month: month, scale: scale)
             case "field": figures = try FieldBench.latency(work: work, pack: pack, month: month, scale: scale)
             case "console": figures = try await ConsoleBench.pages(work: work, pack: pack, month: month, scale: scale)
             case "photos": figures = try await PhotoBench.run(work: work, pack: pack, scale: scale)

@@ -36,18 +36,6 @@ extension PostgresHubStore: HubReportRepository {
 
     /// `?` placeholders as `$1…$n`, each value bound (the statements hold no `?` elsewhere).
     static func postgresQuery(_ statement: ReportStatement) -> PostgresQuery {
-        var sql = ""
-        var index = 0
-        for character in statement.sql {
-            if character == "?" {
-                index += 1
-                sql += "$\(index)"
-            } else {
-                sql.append(character)
-            }
-        }
-        // The report's always-false condition for an empty list is `0`; PostgreSQL wants a boolean.
-        sql = sql.replacingOccurrences(of: "WHEN 0 THEN", with: "WHEN false THEN").replacingOccurrences(of: "AND 0 AND", with: "AND false AND")
         var binds = PostgresBindings()
         for value in statement.arguments {
             switch value {
@@ -56,7 +44,44 @@ extension PostgresHubStore: HubReportRepository {
             case .date(let date): binds.append(date)
             }
         }
-        return PostgresQuery(unsafeSQL: sql, binds: binds)
+        return PostgresQuery(unsafeSQL: dialect(statement.sql) { index in "$\(index + 1)" }, binds: binds)
+    }
+
+    /// The statements `report` runs for this month, scope and grouping, in PostgreSQL's dialect
+    /// with their values written in as literals: what the benchmark hands to `psql` to compare
+    /// with, statement for statement.
+    public static func inlinedReportStatements(month: ReportMonth, scope: Report.Scope, by grouping: Indicator.Dimension?,
+                                               builder: ReportBuilder) -> [String] {
+        let listed = StatementList()
+        _ = builder.build(month: month, scope: scope, table: reportTable, by: grouping, database: listed)
+        var seen = Set<ReportStatement>()
+        let dates = ISO8601DateFormatter()
+        dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return listed.statements.filter { seen.insert($0).inserted }.map { statement in
+            dialect(statement.sql) { index in
+                switch statement.arguments[index] {
+                case .text(let text): "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+                case .integer(let number): String(number)
+                case .date(let date): "'" + dates.string(from: date) + "'::timestamptz"
+                }
+            }
+        }
+    }
+
+    /// A report statement in PostgreSQL's dialect: the n-th `?` (from 0) as `placeholder(n)`.
+    private static func dialect(_ statementSQL: String, placeholder: (Int) -> String) -> String {
+        var sql = ""
+        var index = 0
+        for character in statementSQL {
+            if character == "?" {
+                sql += placeholder(index)
+                index += 1
+            } else {
+                sql.append(character)
+            }
+        }
+        // The report's always-false condition for an empty list is `0`; PostgreSQL wants a boolean.
+        return sql.replacingOccurrences(of: "WHEN 0 THEN", with: "WHEN false THEN").replacingOccurrences(of: "AND 0 AND", with: "AND false AND")
     }
 }
 
