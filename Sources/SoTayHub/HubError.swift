@@ -32,6 +32,11 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     case invalidDatabaseURL
     /// `communes add` on a SQLite hub, which is one commune.
     case singleCommune
+    /// `officers add --commune NAME` for a commune the hub does not have.
+    case communeNotFound(String)
+    /// An officer on a hub of several communes must belong to one; an admin belongs to none.
+    case communeForOfficersOnly
+    case officerNeedsCommune
 
     public func message(_ language: Language) -> String {
         switch self {
@@ -41,6 +46,15 @@ public enum HubError: Error, Sendable, LocalizedMessage {
         case .singleCommune:
             pick(language, vi: "Máy chủ SQLite là máy chủ của một xã (xã của các tình nguyện viên). Máy chủ cho nhiều xã chạy trên PostgreSQL: --database postgres://…",
                  en: "A SQLite hub serves one commune (its volunteers'). A hub for several communes runs on PostgreSQL: --database postgres://…")
+        case .communeNotFound(let name):
+            pick(language, vi: "Máy chủ chưa có xã \"\(name)\". Xem danh sách: sotay-hub communes list; thêm: sotay-hub communes add \"\(name)\"",
+                 en: "The hub has no commune \"\(name)\". See them: sotay-hub communes list; add it: sotay-hub communes add \"\(name)\"")
+        case .communeForOfficersOnly:
+            pick(language, vi: "Chỉ cán bộ xã mới thuộc về một xã (--commune); quản trị viên quản lý cả máy chủ. Bỏ --commune.",
+                 en: "Only an officer belongs to a commune (--commune); an admin manages the whole hub. Leave out --commune.")
+        case .officerNeedsCommune:
+            pick(language, vi: "Máy chủ này phục vụ nhiều xã: cán bộ phải thuộc một xã. Thêm --commune \"Tên xã\" (xem: sotay-hub communes list).",
+                 en: "This hub serves several communes: an officer must belong to one. Add --commune \"Commune name\" (see: sotay-hub communes list).")
         case .invalidDatabaseURL:
             pick(language, vi: "Địa chỉ cơ sở dữ liệu không đúng. Dùng dạng postgres://người-dùng:mật-khẩu@máy:5432/tên-csdl.",
                  en: "The database address is not valid. Use postgres://user:password@host:5432/database.")

@@ -9,25 +9,33 @@ struct Officers: ParsableCommand {
         abstract: "Cán bộ xã (đọc và xử lý hồ sơ qua /v1/officer): thêm, xem, thu hồi mã truy cập.",
         subcommands: [Add.self, List.self, Revoke.self])
 
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Thêm một cán bộ và in mã truy cập của họ (chỉ in một lần).")
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Thêm một cán bộ và in mã truy cập của họ (chỉ in một lần).",
+            discussion: """
+                Ví dụ:
+                  sotay-hub officers add --name "Lê Thị Hoa"
+                  sotay-hub officers add --name "Lê Thị Hoa" --commune "Xã An Bình" --database postgres://…
+                Trên máy chủ tỉnh (PostgreSQL, nhiều xã), cán bộ thuộc một xã và chỉ thấy hồ sơ của xã đó: cần --commune.
+                """)
         @OptionGroup var options: HubOptions
         @Option(help: ArgumentHelp("Họ tên cán bộ.", valueName: "họ-tên")) var name: String
-        func run() throws { try StaffCommand.add(.officer, name: name, options: options) }
+        @Option(help: ArgumentHelp("Xã của cán bộ (máy chủ nhiều xã; xem: sotay-hub communes list).", valueName: "xã")) var commune: String?
+        func run() async throws { try await StaffCommand.add(.officer, name: name, commune: commune, options: options) }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Danh sách cán bộ có mã truy cập.")
         @OptionGroup var options: HubOptions
         @Flag(help: "In dạng JSON.") var json = false
-        func run() throws { try StaffCommand.list(.officer, json: json, options: options) }
+        func run() async throws { try await StaffCommand.list(.officer, json: json, options: options) }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thu hồi mã truy cập của một cán bộ: hết hiệu lực ngay.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã cán bộ (off-…, xem: sotay-hub officers list).", valueName: "mã")) var id: String
-        func run() throws { try StaffCommand.revoke(.officer, id: id, options: options) }
+        func run() async throws { try await StaffCommand.revoke(.officer, id: id, options: options) }
     }
 }
 
@@ -37,34 +45,48 @@ struct Admins: ParsableCommand {
         abstract: "Quản trị viên (mã ghi danh, máy, nhật ký truy cập qua /v1/admin): thêm, xem, thu hồi mã truy cập.",
         subcommands: [Add.self, List.self, Revoke.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thêm một quản trị viên và in mã truy cập (chỉ in một lần).")
         @OptionGroup var options: HubOptions
         @Option(help: ArgumentHelp("Họ tên.", valueName: "họ-tên")) var name: String
-        func run() throws { try StaffCommand.add(.admin, name: name, options: options) }
+        func run() async throws { try await StaffCommand.add(.admin, name: name, commune: nil, options: options) }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Danh sách quản trị viên có mã truy cập.")
         @OptionGroup var options: HubOptions
         @Flag(help: "In dạng JSON.") var json = false
-        func run() throws { try StaffCommand.list(.admin, json: json, options: options) }
+        func run() async throws { try await StaffCommand.list(.admin, json: json, options: options) }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thu hồi mã truy cập của một quản trị viên: hết hiệu lực ngay.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã (adm-…, xem: sotay-hub admins list).", valueName: "mã")) var id: String
-        func run() throws { try StaffCommand.revoke(.admin, id: id, options: options) }
+        func run() async throws { try await StaffCommand.revoke(.admin, id: id, options: options) }
     }
 }
 
 /// What `officers` and `admins` share.
 enum StaffCommand {
-    struct Item: Encodable { var id: String; var role: String; var name: String; var createdAt: Date; var revokedAt: Date? }
+    struct Item: Encodable { var id: String; var role: String; var name: String; var commune: String?; var createdAt: Date; var revokedAt: Date? }
 
-    static func add(_ role: HubRole, name: String, options: HubOptions) throws {
-        let (staff, token) = try options.openStore().addStaff(role: role, name: name)
+    /// On PostgreSQL an officer belongs to one commune (named with --commune when the hub has
+    /// several); on SQLite the hub is one commune, and --commune, if given, must be its name.
+    static func add(_ role: HubRole, name: String, commune: String?, options: HubOptions) async throws {
+        let (staff, token) = try await options.withRepository { store in
+            if let postgres = store as? PostgresHubStore {
+                return try await postgres.addStaff(role: role, name: name, commune: commune, now: Date())
+            }
+            if let commune {
+                guard role == .officer else { throw HubError.communeForOfficersOnly }
+                let names = try await store.communeList().map(\.name)
+                guard names.isEmpty || names.contains(commune.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping) else {
+                    throw HubError.communeNotFound(commune)
+                }
+            }
+            return try await store.addStaff(role: role, name: name, now: Date())
+        }
         let who = role == .admin ? options.t("quản trị viên", "admin") : options.t("cán bộ", "officer")
         print(options.t("Đã thêm \(who) \(staff.id): \(staff.name)", "Added \(who) \(staff.id): \(staff.name)"))
         print(options.t("Mã truy cập (chỉ in lần này; máy chủ chỉ giữ bản băm):", "Access token (shown only this once; the hub keeps only its hash):"))
@@ -73,10 +95,19 @@ enum StaffCommand {
                         "Hand it over in person or on a private channel; it goes in the Authorization: Bearer header. If lost: sotay-hub \(role == .admin ? "admins" : "officers") revoke \(staff.id), then add a new one."))
     }
 
-    static func list(_ role: HubRole, json: Bool, options: HubOptions) throws {
-        let staff = try options.openStore().staff(role: role)
+    static func list(_ role: HubRole, json: Bool, options: HubOptions) async throws {
+        let (staff, communes) = try await options.withRepository { store in
+            let staff = try await store.staff(role: role)
+            var communes: [String: String] = [:]
+            if let postgres = store as? PostgresHubStore {
+                for person in staff { communes[person.id] = try await postgres.commune(ofStaff: person.id) }
+            }
+            return (staff, communes)
+        }
         if json {
-            return try printJSON(staff.map { Item(id: $0.id, role: $0.role.rawValue, name: $0.name, createdAt: $0.createdAt, revokedAt: $0.revokedAt) })
+            return try printJSON(staff.map {
+                Item(id: $0.id, role: $0.role.rawValue, name: $0.name, commune: communes[$0.id], createdAt: $0.createdAt, revokedAt: $0.revokedAt)
+            })
         }
         guard !staff.isEmpty else {
             return print(role == .admin
@@ -86,12 +117,12 @@ enum StaffCommand {
         for person in staff {
             let state = person.revokedAt.map { options.t("đã thu hồi \(vietnamTime($0))", "revoked \(vietnamTime($0))") }
                 ?? options.t("cấp \(vietnamTime(person.createdAt))", "issued \(vietnamTime(person.createdAt))")
-            print("  \(person.id)  \(person.name) · \(state)")
+            print("  \(person.id)  \(person.name)\(communes[person.id].map { " · " + $0 } ?? "") · \(state)")
         }
     }
 
-    static func revoke(_ role: HubRole, id: String, options: HubOptions) throws {
-        let staff = try options.openStore().revokeStaff(id, role: role)
+    static func revoke(_ role: HubRole, id: String, options: HubOptions) async throws {
+        let staff = try await options.withRepository { store in try await store.revokeStaff(id, role: role, now: Date()) }
         print(options.t("Đã thu hồi mã truy cập \(staff.id) (\(staff.name)).", "Revoked the token \(staff.id) (\(staff.name))."))
     }
 }

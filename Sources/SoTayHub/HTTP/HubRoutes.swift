@@ -31,8 +31,7 @@ struct HubRoutes {
     let databasePath: String
     let enrollLimiter: any FailureLimiting
     let authLimiter: any FailureLimiting
-    /// Uploads and the officer/admin routes; nil where the store does not offer them yet
-    /// (the PostgreSQL store: no officer/admin routes yet).
+    /// Uploads and the officer/admin routes (both stores offer them today; nil leaves them out).
     let tus: TusRoutes?
     let staff: StaffRoutes?
     /// Signed content packs on offer (the SQLite hub; not yet on PostgreSQL).

@@ -9,9 +9,10 @@ import SoTayWire
 /// (`/v1/admin/…`: enrolment, devices, the audit log). See `sync/PROTOCOL.md`, "Roles".
 ///
 /// Every read of a resident's personal data writes its audit row first; when the row cannot
-/// be written, nothing is shown.
+/// be written, nothing is shown. An officer reaches only the dossiers of their commune (see
+/// `HubOfficerRepository`); one of another commune is answered 404, as if it did not exist.
 struct StaffRoutes {
-    let store: HubStore
+    let store: any HubOfficerRepository
 
     static let defaultListLimit = 200
     static let maxListLimit = 1000
@@ -31,7 +32,7 @@ struct StaffRoutes {
 
     /// The queue: metadata only, so no audit row (the resident's name is in `showDossier`).
     @Sendable func listDossiers(_ request: Request, context: HubRequestContext) async throws -> Response {
-        _ = try context.requireStaff()
+        let (staff, _) = try context.requireStaff()
         let query = request.uri.queryParameters
         var status: DossierStatus?
         if let text = query.get("status") {
@@ -41,17 +42,19 @@ struct StaffRoutes {
             status = parsed
         }
         let limit = try Self.limit(query.get("limit"))
-        return try JSONResponse.make(DossierList(dossiers: try await store.dossierSummaries(status: status, limit: limit)))
+        return try await Self.translating {
+            try JSONResponse.make(DossierList(dossiers: try await store.dossierSummaries(status: status, limit: limit, visibleTo: staff)))
+        }
     }
 
     @Sendable func showDossier(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let (_, actor) = try context.requireStaff()
+        let (staff, actor) = try context.requireStaff()
         let id = try Self.dossierID(context)
-        return try Self.translating {
-            let dossier = try store.dossier(id)
-            try store.appendAudit(actor, .dossierShow, dossierIDs: [dossier.id])
+        return try await Self.translating {
+            let dossier = try await store.dossier(id, visibleTo: staff)
+            try await store.appendAudit(actor, .dossierShow, dossierIDs: [dossier.id], blobSHA256: nil, volunteerID: nil, now: Date())
             let decoder = WireProtocol.decoder()
-            let stored = try store.revisions(of: dossier.id)
+            let stored = try await store.revisions(of: dossier.id)
             let creator = stored.first?.deviceId
             let revisions = stored.map { revision in
                 DossierDetail.Revision(revision: revision.revision, kind: revision.kind, receivedAt: revision.receivedAt,
@@ -59,7 +62,7 @@ struct StaffRoutes {
                                        content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)),
                                        deviceId: revision.deviceId, otherDevice: revision.deviceId != creator)
             }
-            let detail = DossierDetail(dossier: try store.dossierSummary(dossier), residentName: dossier.residentName, revisions: revisions,
+            let detail = DossierDetail(dossier: try await store.dossierSummary(dossier), residentName: dossier.residentName, revisions: revisions,
                                        attachments: revisions.last?.content?.attachments ?? [])
             return try JSONResponse.make(detail)
         }
@@ -68,7 +71,7 @@ struct StaffRoutes {
     /// The officer's decision, through the same store call as `sotay-hub dossiers set-status`,
     /// so the volunteer gets it in the change feed.
     @Sendable func setStatus(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let (_, actor) = try context.requireStaff()
+        let (staff, actor) = try context.requireStaff()
         let id = try Self.dossierID(context)
         let body = try JSONBody.decode(StatusRequest.self, from: try await JSONBody.bytes(of: request, limit: WireProtocol.maxSmallBody))
         var problems: [FieldProblem] = []
@@ -78,27 +81,28 @@ struct StaffRoutes {
             problems.append(.init(field: "reason", problem: "is required for \(body.status.rawValue): the volunteer passes it on to the resident"))
         }
         guard problems.isEmpty else { throw Refusal.invalid(problems) }
-        return try Self.translating {
-            let dossier = try store.setStatus(id, to: body.status, portalCode: body.portalCode, reason: body.reason)
-            try store.appendAudit(actor, .statusChange, dossierIDs: [dossier.id])
+        return try await Self.translating {
+            let visible = try await store.dossier(id, visibleTo: staff)
+            let dossier = try await store.setStatus(visible.id, to: body.status, portalCode: body.portalCode, reason: body.reason, now: Date())
+            try await store.appendAudit(actor, .statusChange, dossierIDs: [dossier.id], blobSHA256: nil, volunteerID: nil, now: Date())
             context.logger.info("status set", metadata: ["dossier": "\(dossier.id)", "status": "\(dossier.status.rawValue)"])
-            return try JSONResponse.make(try store.dossierSummary(dossier))
+            return try JSONResponse.make(try await store.dossierSummary(dossier))
         }
     }
 
     /// An attachment's bytes, only of the dossier named in the path: an export, audited.
     @Sendable func downloadAttachment(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let (_, actor) = try context.requireStaff()
+        let (staff, actor) = try context.requireStaff()
         let id = try Self.dossierID(context)
         let sha256 = context.parameters.get("sha256") ?? ""
         guard Identifiers.isSHA256(sha256) else { throw Refusal.invalid([.init(field: "sha256", problem: "must be 64 lowercase hex digits")]) }
-        return try Self.translating {
-            let dossier = try store.dossier(id)
-            guard let attachment = try store.dossier(dossier.id, names: sha256) else {
+        return try await Self.translating {
+            let dossier = try await store.dossier(id, visibleTo: staff)
+            guard let attachment = try await store.attachment(of: dossier.id, named: sha256) else {
                 throw Refusal(404, .notFound, "This dossier has no such attachment.")
             }
-            try store.appendAudit(actor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: sha256)
-            let data = try store.blobContents(sha256: sha256)
+            try await store.appendAudit(actor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: sha256, volunteerID: nil, now: Date())
+            let data = try await store.blobContents(sha256: sha256)
             let kind = FileKind(mediaType: attachment.mediaType)
             let name = "\(sha256.prefix(16)).\(kind?.rawValue ?? "bin")"
             return Response(status: .ok, headers: [
@@ -116,11 +120,11 @@ struct StaffRoutes {
         guard let number = Int64(body.volunteerId), number > 0 else {
             throw Refusal.invalid([.init(field: "volunteerId", problem: "must be a volunteer's number (sotay-hub volunteers list)")])
         }
-        return try Self.translating {
-            let volunteer = try store.volunteer(String(number))
+        return try await Self.translating {
+            let volunteer = try await store.volunteer(String(number))
             // Logged before the code exists: a code no one can account for is never handed out.
-            try store.appendAudit(actor, .enrollCodeIssued, dossierIDs: [], volunteerID: volunteer.id)
-            let (code, expiresAt) = try store.makeEnrollCode(for: volunteer)
+            try await store.appendAudit(actor, .enrollCodeIssued, dossierIDs: [], blobSHA256: nil, volunteerID: volunteer.id, now: Date())
+            let (code, expiresAt) = try await store.makeEnrollCode(for: volunteer, validity: 24 * 3600, now: Date())
             context.logger.info("enrolment code made", metadata: ["volunteer": "\(number)", "admin": "\(staff.id)"])
             return try JSONResponse.make(EnrollCodeReply(code: code, expiresAt: expiresAt, volunteer: volunteer.info), status: .created)
         }
@@ -128,15 +132,15 @@ struct StaffRoutes {
 
     @Sendable func listDevices(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try context.requireStaff()
-        return try Self.translating { try JSONResponse.make(DeviceList(devices: try store.devices().map(DeviceInfo.init))) }
+        return try await Self.translating { try JSONResponse.make(DeviceList(devices: try await store.devices().map(DeviceInfo.init))) }
     }
 
     @Sendable func revokeDevice(_ request: Request, context: HubRequestContext) async throws -> Response {
         let (staff, _) = try context.requireStaff()
         _ = try await JSONBody.none(request)
         let id = context.parameters.get("id") ?? ""
-        return try Self.translating {
-            let device = try store.revokeDevice(id)
+        return try await Self.translating {
+            let device = try await store.revokeDevice(id, now: Date())
             context.logger.info("device revoked", metadata: ["device": "\(device.id)", "admin": "\(staff.id)"])
             return try JSONResponse.make(DeviceInfo(device))
         }
@@ -156,8 +160,8 @@ struct StaffRoutes {
             throw Refusal.invalid([.init(field: "after", problem: "must be the next value of a previous page")])
         }
         let limit = try Self.limit(query.get("limit"))
-        return try Self.translating {
-            let rows = try store.auditEntries(since: since, after: after, limit: limit + 1)
+        return try await Self.translating {
+            let rows = try await store.auditEntries(since: since, after: after, limit: limit + 1)
             let page = rows.prefix(limit)
             return try JSONResponse.make(AuditLog(entries: page.map(AuditRecord.init), next: String(page.last?.id ?? after), more: rows.count > limit))
         }
@@ -180,9 +184,9 @@ struct StaffRoutes {
     }
 
     /// Runs a store call, answering the store's errors as refusals.
-    static func translating(_ body: () throws -> Response) throws -> Response {
+    static func translating(_ body: () async throws -> Response) async throws -> Response {
         do {
-            return try body()
+            return try await body()
         } catch let error as HubError {
             throw refusal(error)
         }

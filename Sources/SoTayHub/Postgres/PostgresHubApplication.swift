@@ -4,7 +4,8 @@ import Logging
 
 /// The hub on PostgreSQL (`sotay-hub serve --database postgres://…`): the same device routes as
 /// on SQLite and the uploads (tus), answered by `PostgresHubStore`; one writer per upload is kept
-/// in the database (`PostgresUploadGate`). The officer/admin routes are not served on PostgreSQL yet.
+/// in the database (`PostgresUploadGate`), and the officers' and admins' JSON routes (an officer
+/// sees their own commune's dossiers). The console (`/console`) is not served on PostgreSQL yet.
 public func buildRouter(postgres store: PostgresHubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
     let router = Router(context: HubRequestContext.self)
     if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
@@ -14,7 +15,7 @@ public func buildRouter(postgres store: PostgresHubStore, configuration: HubConf
                            authLimiter: PostgresFailureLimiter(store: store, scope: "auth", limit: configuration.authFailuresAllowed, window: 15 * 60),
                            tus: TusRoutes(store: store, gate: PostgresUploadGate(store: store), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
-                           staff: nil, content: nil)
+                           staff: StaffRoutes(store: store), content: nil)
     let specs = routes.register(on: router)
     return (router, specs)
 }

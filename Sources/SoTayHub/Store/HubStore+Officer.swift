@@ -37,12 +37,7 @@ extension HubStore {
     /// Whether any revision of the dossier names the blob: an officer downloads only the
     /// attachments of the dossier they opened.
     func dossier(_ dossierID: String, names sha256: String) throws(HubError) -> AttachmentRef? {
-        let decoder = WireProtocol.decoder()
-        for revision in try revisions(of: dossierID).reversed() {
-            guard let content = try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)) else { continue }
-            if let attachment = content.attachments.first(where: { $0.sha256 == sha256 }) { return attachment }
-        }
-        return nil
+        AttachmentLookup.find(sha256, in: try revisions(of: dossierID))
     }
 
     /// A stored blob's bytes (at most `Tus-Max-Size`).
