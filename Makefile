@@ -19,7 +19,7 @@ run: build
 ## and wait for them with blocking calls; on 2 cores those hold both of Swift's cooperative
 ## threads for long stretches, and a test awaiting a database answer was not scheduled before
 ## its deadline (seen as `.cannotOpen` on PostgreSQL and "chromedriver did not start").
-WAITING_TESTS = SoTayHubConformanceTests PostgresSyncEndToEndTests ConsoleBrowserTests hubRestartMidUpload
+WAITING_TESTS = SoTayHubConformanceTests PostgresSyncEndToEndTests PostgresOfficerEndToEndTests ConsoleBrowserTests hubRestartMidUpload
 
 test: deps test-deps
 	$(SWIFT) build --build-tests
