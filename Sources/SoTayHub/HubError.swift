@@ -37,6 +37,8 @@ public enum HubError: Error, Sendable, LocalizedMessage {
     /// An officer on a hub of several communes must belong to one; an admin belongs to none.
     case communeForOfficersOnly
     case officerNeedsCommune
+    /// A province reader on a SQLite hub, which is one commune.
+    case provinceNeedsPostgres
 
     public func message(_ language: Language) -> String {
         switch self {
@@ -49,6 +51,9 @@ public enum HubError: Error, Sendable, LocalizedMessage {
         case .communeNotFound(let name):
             pick(language, vi: "Máy chủ chưa có xã \"\(name)\". Xem danh sách: sotay-hub communes list; thêm: sotay-hub communes add \"\(name)\"",
                  en: "The hub has no commune \"\(name)\". See them: sotay-hub communes list; add it: sotay-hub communes add \"\(name)\"")
+        case .provinceNeedsPostgres:
+            pick(language, vi: "Máy chủ SQLite là máy chủ của một xã: không có số liệu tỉnh để đọc. Người đọc báo cáo tỉnh dùng máy chủ PostgreSQL: --database postgres://…",
+                 en: "A SQLite hub serves one commune: there are no province figures to read. A province reader needs a PostgreSQL hub: --database postgres://…")
         case .communeForOfficersOnly:
             pick(language, vi: "Chỉ cán bộ xã mới thuộc về một xã (--commune); quản trị viên quản lý cả máy chủ. Bỏ --commune.",
                  en: "Only an officer belongs to a commune (--commune); an admin manages the whole hub. Leave out --commune.")

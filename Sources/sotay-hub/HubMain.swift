@@ -55,7 +55,7 @@ struct SoTayHubCommand: ParsableCommand {
         commandName: "sotay-hub",
         abstract: "Máy chủ đồng bộ của xã cho Sổ Tay: nhận hồ sơ và nhật ký từ máy tình nguyện viên, gửi lại trạng thái.",
         subcommands: [Serve.self, Volunteers.self, EnrollCode.self, Devices.self, Dossiers.self, Announce.self, HubReport.self, Blobs.self, Key.self,
-                      Officers.self, Admins.self, Audit.self, Communes.self, ContentPacks.self,
+                      Officers.self, Admins.self, Province.self, Audit.self, Communes.self, ContentPacks.self,
                       RelayHub.self, Receipts.self]
     )
 }

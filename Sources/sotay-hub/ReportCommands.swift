@@ -15,7 +15,8 @@ struct HubReport: AsyncParsableCommand {
               sotay-hub report --month 2026-11
               sotay-hub report --month 2026-11 --by village --format xlsx --out bao-cao-xa-2026-11.xlsx
               sotay-hub report --month 2026-11 --format html      (ghi bao-cao-xa-2026-11.html, in ra giấy A4)
-            Với --database postgres://… (máy chủ tỉnh): báo cáo gộp mọi xã, chỉ có số liệu, không dữ liệu cá nhân.
+            Với --database postgres://… (máy chủ tỉnh): báo cáo gộp mọi xã, chỉ có số liệu, không dữ liệu cá nhân;
+            --commune "Xã …" cho báo cáo của một xã.
             Chỉ tiêu lấy từ content/indicators.yaml của thư viện thủ tục (SOTAY_CONTENT để dùng bản xã đã sửa).
             """)
 
@@ -24,6 +25,7 @@ struct HubReport: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Tách theo: village (thôn), volunteer (tình nguyện viên), procedure (thủ tục).", valueName: "cách-tách")) var by: String?
     @Option(help: ArgumentHelp("Dạng: table, csv, xlsx, html, json.", valueName: "dạng")) var format = "table"
     @Option(help: ArgumentHelp("Ghi ra tệp này.", valueName: "tệp")) var out: String?
+    @Option(help: ArgumentHelp("Chỉ một xã (máy chủ tỉnh; xem: sotay-hub communes list).", valueName: "xã")) var commune: String?
 
     func run() async throws {
         let language = options.language
@@ -39,8 +41,16 @@ struct HubReport: AsyncParsableCommand {
         let builder = ReportBuilder(indicators: pack.indicators, procedures: pack.procedures, language: language)
         let fallback = options.t("Xã", "Commune")
         // Counts only: on a province hub (PostgreSQL) every commune's activities, no personal data.
+        let commune = self.commune.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping }
         let report = try await options.withRepository { store in
             let communes = try await store.communeList().map(\.name)
+            if let commune {
+                guard communes.contains(commune) else { throw HubError.communeNotFound(commune) }
+                if let postgres = store as? PostgresHubStore, let id = try await postgres.communeID(named: commune) {
+                    return try await postgres.report(month: month, scope: Report.Scope(kind: .commune, commune: commune), by: grouping, builder: builder,
+                                                     communeID: id)
+                }
+            }
             let scope = Report.Scope(kind: .commune, commune: communes.isEmpty ? fallback : communes.joined(separator: ", "))
             return try await store.report(month: month, scope: scope, by: grouping, builder: builder)
         }

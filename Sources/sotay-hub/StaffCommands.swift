@@ -67,7 +67,42 @@ struct Admins: ParsableCommand {
     }
 }
 
-/// What `officers` and `admins` share.
+/// `sotay-hub province …`: readers of every commune's report counts on a province hub
+/// (PostgreSQL), over `/v1/province/…`. No personal data.
+struct Province: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Người đọc báo cáo tỉnh (máy chủ PostgreSQL, /v1/province): chỉ số liệu của các xã, không dữ liệu cá nhân.",
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Thêm một người đọc báo cáo tỉnh và in mã truy cập (chỉ in một lần).",
+            discussion: """
+                Ví dụ:
+                  sotay-hub province add --name "Sở Thông tin và Truyền thông" --database postgres://…
+                Với mã này: GET /v1/province/communes, GET /v1/province/report?month=2026-11[&commune=Xã …][&by=procedure].
+                """)
+        @OptionGroup var options: HubOptions
+        @Option(help: ArgumentHelp("Tên người hoặc đơn vị đọc báo cáo.", valueName: "tên")) var name: String
+        func run() async throws { try await StaffCommand.add(.province, name: name, commune: nil, options: options) }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Danh sách người đọc báo cáo tỉnh có mã truy cập.")
+        @OptionGroup var options: HubOptions
+        @Flag(help: "In dạng JSON.") var json = false
+        func run() async throws { try await StaffCommand.list(.province, json: json, options: options) }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Thu hồi mã truy cập của một người đọc báo cáo tỉnh: hết hiệu lực ngay.")
+        @OptionGroup var options: HubOptions
+        @Argument(help: ArgumentHelp("Mã (prv-…, xem: sotay-hub province list).", valueName: "mã")) var id: String
+        func run() async throws { try await StaffCommand.revoke(.province, id: id, options: options) }
+    }
+}
+
+/// What `officers`, `admins` and `province` share.
 enum StaffCommand {
     struct Item: Encodable { var id: String; var role: String; var name: String; var commune: String?; var createdAt: Date; var revokedAt: Date? }
 
@@ -87,12 +122,16 @@ enum StaffCommand {
             }
             return try await store.addStaff(role: role, name: name, now: Date())
         }
-        let who = role == .admin ? options.t("quản trị viên", "admin") : options.t("cán bộ", "officer")
+        let who = switch role {
+        case .admin: options.t("quản trị viên", "admin")
+        case .province: options.t("người đọc báo cáo tỉnh", "province reader")
+        default: options.t("cán bộ", "officer")
+        }
         print(options.t("Đã thêm \(who) \(staff.id): \(staff.name)", "Added \(who) \(staff.id): \(staff.name)"))
         print(options.t("Mã truy cập (chỉ in lần này; máy chủ chỉ giữ bản băm):", "Access token (shown only this once; the hub keeps only its hash):"))
         print(token)
-        print(options.t("Trao tận tay hoặc qua kênh riêng; dùng trong tiêu đề Authorization: Bearer. Mất mã: sotay-hub \(role == .admin ? "admins" : "officers") revoke \(staff.id), rồi thêm mã mới.",
-                        "Hand it over in person or on a private channel; it goes in the Authorization: Bearer header. If lost: sotay-hub \(role == .admin ? "admins" : "officers") revoke \(staff.id), then add a new one."))
+        print(options.t("Trao tận tay hoặc qua kênh riêng; dùng trong tiêu đề Authorization: Bearer. Mất mã: sotay-hub \(command(role)) revoke \(staff.id), rồi thêm mã mới.",
+                        "Hand it over in person or on a private channel; it goes in the Authorization: Bearer header. If lost: sotay-hub \(command(role)) revoke \(staff.id), then add a new one."))
     }
 
     static func list(_ role: HubRole, json: Bool, options: HubOptions) async throws {
@@ -110,14 +149,27 @@ enum StaffCommand {
             })
         }
         guard !staff.isEmpty else {
-            return print(role == .admin
-                ? options.t("Chưa có quản trị viên. Thêm: sotay-hub admins add --name \"Họ tên\"", "No admins yet. Add one: sotay-hub admins add --name \"Name\"")
-                : options.t("Chưa có cán bộ. Thêm: sotay-hub officers add --name \"Họ tên\"", "No officers yet. Add one: sotay-hub officers add --name \"Name\""))
+            let empty = switch role {
+            case .admin: options.t("Chưa có quản trị viên. Thêm: sotay-hub admins add --name \"Họ tên\"", "No admins yet. Add one: sotay-hub admins add --name \"Name\"")
+            case .province: options.t("Chưa có người đọc báo cáo tỉnh. Thêm: sotay-hub province add --name \"Tên\" --database postgres://…",
+                                      "No province readers yet. Add one: sotay-hub province add --name \"Name\" --database postgres://…")
+            default: options.t("Chưa có cán bộ. Thêm: sotay-hub officers add --name \"Họ tên\"", "No officers yet. Add one: sotay-hub officers add --name \"Name\"")
+            }
+            return print(empty)
         }
         for person in staff {
             let state = person.revokedAt.map { options.t("đã thu hồi \(vietnamTime($0))", "revoked \(vietnamTime($0))") }
                 ?? options.t("cấp \(vietnamTime(person.createdAt))", "issued \(vietnamTime(person.createdAt))")
             print("  \(person.id)  \(person.name)\(communes[person.id].map { " · " + $0 } ?? "") · \(state)")
+        }
+    }
+
+    /// The command that manages `role`'s tokens.
+    static func command(_ role: HubRole) -> String {
+        switch role {
+        case .admin: "admins"
+        case .province: "province"
+        default: "officers"
         }
     }
 

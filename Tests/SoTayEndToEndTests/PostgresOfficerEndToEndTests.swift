@@ -65,6 +65,8 @@ struct PostgresOfficerEndToEndTests {
                 made.append(try #require(guided.stdout.split(separator: "\n").first.map(String.init), "\(guided.stderr)"))
             }
             ids.append(made)
+            // Outreach logged: two visits in Gia Lộc, one in An Bình, for the province's report.
+            for _ in 0..<(2 - index) { #expect(try laptop.run(["log", "visit"]).status == 0) }
             let synced = try laptop.run(["sync"])
             #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
         }
@@ -104,6 +106,25 @@ struct PostgresOfficerEndToEndTests {
         #expect(followUps?.first?["reason"] as? String == "Thiếu bản chụp giấy chứng sinh")
         let untouched = try #require(try laptops[1].json(["status", "--json"]) as? [String: Any])["followUps"] as? [[String: Any]]
         #expect(untouched?.isEmpty ?? true)
+
+        // The province's reader: every commune's counts, one commune's, never a name; the roles do not mix.
+        let reader = try hub.admin(["province", "add", "--name", "Sở Thông tin và Truyền thông", "--database", url])
+        #expect(reader.status == 0, "\(reader.stderr)")
+        let provinceToken = String(try #require(reader.stdout.firstMatch(of: /(sotay_prv-[^\s]+)/)?.1, "\(reader.stdout)"))
+        let (communesStatus, communesBody) = try await Self.request(hub, "GET", "/v1/province/communes", token: provinceToken)
+        #expect(communesStatus == 200 && ((communesBody as? [String: Any])?["communes"] as? [[String: Any]])?.count == 2)
+        let (reportStatus, whole) = try await Self.request(hub, "GET", "/v1/province/report", token: provinceToken)
+        #expect(reportStatus == 200 && (whole as? [String: Any])?["entries"] as? Int == 3, "\(String(describing: whole))")
+        let (_, giaLoc) = try await Self.request(hub, "GET", "/v1/province/report?commune=X%C3%A3%20Gia%20L%E1%BB%99c&by=procedure", token: provinceToken)
+        #expect((giaLoc as? [String: Any])?["entries"] as? Int == 2, "\(String(describing: giaLoc))")
+        let rawReport = try JSONSerialization.data(withJSONObject: whole ?? [:])
+        #expect(!String(decoding: rawReport, as: UTF8.self).contains("Người dân"))
+        #expect(try await Self.request(hub, "GET", "/v1/province/report?commune=Kh%C3%B4ng", token: provinceToken).0 == 404)
+        #expect(try await Self.request(hub, "GET", "/v1/province/report?by=volunteer", token: provinceToken).0 == 400)
+        #expect(try await Self.request(hub, "GET", "/v1/province/report", token: token).0 == 403)
+        #expect(try await Self.request(hub, "GET", "/v1/officer/dossiers", token: provinceToken).0 == 403)
+        let oneCommune = try #require(try hub.adminJSON(["report", "--format", "json", "--commune", "Xã An Bình", "--database", url]) as? [String: Any])
+        #expect(oneCommune["entries"] as? Int == 1, "\(oneCommune)")
 
         // The reads are in the audit log (the province's database), and a revoked token stops at once.
         var logger = Logger(label: "e2e")

@@ -49,6 +49,8 @@ struct HubOfficerConformanceTests {
             #expect(try await postgres.commune(ofStaff: officer.id) == "Xã An Bình")
         } else {
             officer = try await repository.addStaff(role: .officer, name: "Lê Thị Hoa", now: Date()).staff
+            // A SQLite hub is one commune: no province to read.
+            #expect(await Self.refusal { _ = try await repository.addStaff(role: .province, name: "Sở", now: Date()) } == "provinceNeedsPostgres")
         }
 
         let queue = try await officers.dossierSummaries(status: nil, limit: 50, visibleTo: officer).map(\.id)

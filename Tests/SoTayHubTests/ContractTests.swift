@@ -17,6 +17,8 @@ struct ContractTests {
         var routes: Set<RouteSpec> = []
         let methods = ["get", "put", "post", "patch", "delete", "head", "options"]
         for (path, item) in paths {
+            // Paths only another store serves (the province's, on PostgreSQL) are not the SQLite hub's.
+            if let backends = (item as? [String: Any])?["x-sotay-backends"] as? [String], !backends.contains("sqlite") { continue }
             let operations = try #require(item as? [String: Any])
             for method in methods where operations[method] != nil {
                 routes.insert(RouteSpec(method: method.uppercased(), path: path))

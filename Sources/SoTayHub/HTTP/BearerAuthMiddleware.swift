@@ -42,6 +42,8 @@ extension Refusal {
             Refusal(401, .unauthorized, "A valid officer token is required (Authorization: Bearer). The commune admin makes one with: sotay-hub officers add.")
         case .admin:
             Refusal(401, .unauthorized, "A valid admin token is required (Authorization: Bearer). Make one on the hub with: sotay-hub admins add.")
+        case .province:
+            Refusal(401, .unauthorized, "A valid province token is required (Authorization: Bearer). Make one on the province hub with: sotay-hub province add.")
         }
     }
 

@@ -36,6 +36,8 @@ struct HubRoutes {
     let staff: StaffRoutes?
     /// Signed content packs on offer (the SQLite hub; not yet on PostgreSQL).
     let content: ContentRoutes?
+    /// The province's reader (PostgreSQL only).
+    var province: ProvinceRoutes? = nil
 
     func register(on router: Router<HubRequestContext>) -> [RouteSpec] {
         let recorder = RouteRecorder()
@@ -55,6 +57,10 @@ struct HubRoutes {
         let officer = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .officer))
         let admin = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .admin))
         staff?.register(officer: officer, admin: admin, recorder: recorder)
+        if let province {
+            province.register(province: router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .province)),
+                              recorder: recorder)
+        }
         return recorder.routes
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import SoTayContent
+import SoTayCore
 
 /// The hub on PostgreSQL (`sotay-hub serve --database postgres://…`): the same device routes as
 /// on SQLite and the uploads (tus), answered by `PostgresHubStore`; one writer per upload is kept
@@ -15,7 +17,8 @@ public func buildRouter(postgres store: PostgresHubStore, configuration: HubConf
                            authLimiter: PostgresFailureLimiter(store: store, scope: "auth", limit: configuration.authFailuresAllowed, window: 15 * 60),
                            tus: TusRoutes(store: store, gate: PostgresUploadGate(store: store), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
-                           staff: StaffRoutes(store: store), content: nil)
+                           staff: StaffRoutes(store: store), content: nil,
+                           province: ProvinceRoutes(store: store, pack: try? ContentPack.configured()))
     let specs = routes.register(on: router)
     return (router, specs)
 }

@@ -135,7 +135,7 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
     public func addStaff(role: HubRole, name: String, now: Date) async throws -> (staff: HubStaff, token: String) {
         guard role != .device else { throw HubError.unexpected("a device is enrolled, not added") }
         guard Identifiers.isName(name) else { throw HubError.invalidText(field: "name") }
-        let id = BearerToken.newID(role == .admin ? .admin : .officer)
+        let id = BearerToken.newID(BearerToken.kind(of: role))
         let token = BearerToken.make(id: id)
         let staff = HubStaff(id: id, role: role, name: clean(name), tokenHash: Secrets.hash(token), createdAt: now, revokedAt: nil)
         _ = try await rows("""

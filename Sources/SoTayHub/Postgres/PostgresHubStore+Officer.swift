@@ -84,6 +84,12 @@ extension PostgresHubStore: HubOfficerRepository {
         return added
     }
 
+    /// A commune's number, by its name (tones as typed, NFC); nil when the hub has no such commune.
+    public func communeID(named name: String) async throws -> Int64? {
+        try await rows("SELECT id FROM commune WHERE name = \(name.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping)")
+            .first?.value("id")
+    }
+
     /// The commune an officer belongs to, by name (nil: none, or an admin).
     public func commune(ofStaff id: String) async throws -> String? {
         try await rows("SELECT c.name FROM staff s JOIN commune c ON c.id = s.commune_id WHERE s.id = \(id)").first?.value("name")

@@ -9,21 +9,34 @@ import SoTayReports
 extension PostgresHubStore: HubReportRepository {
     /// Every commune's activities on this hub (a province's report); a volunteer is named with
     /// their number, as on SQLite.
-    static let reportTable = ActivityTable(
-        from: """
-            (SELECT act.occurred_at AS occurredat, act.kind, act.village, act.volunteer_id AS volunteerid, act.procedure_id AS procedureid,
-                    act.resident_id AS residentid, act.outcome, act.reason, act.payment, act.outside_commune::integer AS outsidecommune,
-                    act.participants, act.satisfaction, act.undone, act.commune_id AS communeid
-             FROM activity act) a JOIN volunteer v ON v.id = a.volunteerid
-            """,
-        counted: "a.undone = false AND a.kind <> 'undo'", occurredAt: "a.occurredat", volunteer: "v.name || ' (số ' || v.id || ')'", prefix: "a.")
+    static let reportTable = reportTable(communeID: nil)
+
+    /// Every commune's activities, or (`communeID`) one commune's: the number is written into the
+    /// statement as a literal, so the planner reads only that commune's part of the report index.
+    static func reportTable(communeID: Int64?) -> ActivityTable {
+        ActivityTable(
+            from: """
+                (SELECT act.occurred_at AS occurredat, act.kind, act.village, act.volunteer_id AS volunteerid, act.procedure_id AS procedureid,
+                        act.resident_id AS residentid, act.outcome, act.reason, act.payment, act.outside_commune::integer AS outsidecommune,
+                        act.participants, act.satisfaction, act.undone, act.commune_id AS communeid
+                 FROM activity act\(communeID.map { " WHERE act.commune_id = \($0)" } ?? "")) a JOIN volunteer v ON v.id = a.volunteerid
+                """,
+            counted: "a.undone = false AND a.kind <> 'undo'", occurredAt: "a.occurredat", volunteer: "v.name || ' (số ' || v.id || ')'", prefix: "a.")
+    }
 
     public func report(month: ReportMonth, scope: Report.Scope, by grouping: Indicator.Dimension?, builder: ReportBuilder) async throws -> Report {
+        try await report(month: month, scope: scope, by: grouping, builder: builder, communeID: nil)
+    }
+
+    /// The report of one commune (`communeID`), or of every commune (nil).
+    public func report(month: ReportMonth, scope: Report.Scope, by grouping: Indicator.Dimension?, builder: ReportBuilder,
+                       communeID: Int64?) async throws -> Report {
+        let table = Self.reportTable(communeID: communeID)
         // The builder asks its statements synchronously: a first pass only lists them (they come
         // from the definitions, never from results), they run here, and a second pass reads the
         // answers.
         let listed = StatementList()
-        _ = builder.build(month: month, scope: scope, table: Self.reportTable, by: grouping, database: listed)
+        _ = builder.build(month: month, scope: scope, table: table, by: grouping, database: listed)
         var answers: [ReportStatement: [ReportRow]] = [:]
         for statement in listed.statements where answers[statement] == nil {
             answers[statement] = try await rows(Self.postgresQuery(statement)).map { row in
@@ -31,7 +44,7 @@ extension PostgresHubStore: HubReportRepository {
                 return ReportRow(key: key, values: try (1..<row.count).map { index in try row[index].decode(Int?.self) ?? 0 })
             }
         }
-        return try builder.build(month: month, scope: scope, table: Self.reportTable, by: grouping, database: Answers(rows: answers))
+        return try builder.build(month: month, scope: scope, table: table, by: grouping, database: Answers(rows: answers))
     }
 
     /// `?` placeholders as `$1…$n`, each value bound (the statements hold no `?` elsewhere).

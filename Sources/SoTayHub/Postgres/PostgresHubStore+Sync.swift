@@ -232,10 +232,10 @@ extension PostgresHubStore: HubSyncRepository {
             let device = try Self.device(row)
             guard token.matches(storedHash: device.tokenHash), device.revokedAt == nil else { return nil }
             return .device(device)
-        case .officer, .admin:
+        case .officer, .admin, .province:
             guard let id = token.id, let row = try await rows("SELECT * FROM staff WHERE id = \(id)").first else { return nil }
             let staff = try Self.staff(row)
-            guard token.matches(storedHash: staff.tokenHash), staff.revokedAt == nil, staff.role == (kind == .admin ? .admin : .officer) else { return nil }
+            guard token.matches(storedHash: staff.tokenHash), staff.revokedAt == nil, staff.role == BearerToken.role(of: kind) else { return nil }
             return .staff(staff)
         }
     }

@@ -5,7 +5,7 @@ import SoTayWire
 /// Who a bearer token belongs to, read from its public part.
 ///
 /// A token is `sotay_ID.SECRET`: the id names the row (a device `dev-…`, an officer `off-…`,
-/// an admin `adm-…`), the secret is 256 random bits. The hub finds the row by the id and
+/// an admin `adm-…`, a province reader `prv-…`), the secret is 256 random bits. The hub finds the row by the id and
 /// compares the SHA-256 of the whole token with the stored hash in constant time, so a
 /// guess is never compared byte by byte against anything an attacker chose.
 /// Device tokens issued before version 4 (`sotay_SECRET`, no id) still work: they are found
@@ -15,6 +15,27 @@ public struct BearerToken: Sendable, Hashable {
         case device = "dev"
         case officer = "off"
         case admin = "adm"
+        case province = "prv"
+    }
+
+    /// The kind of token a staff role holds.
+    static func kind(of role: HubRole) -> Kind {
+        switch role {
+        case .device: .device
+        case .officer: .officer
+        case .admin: .admin
+        case .province: .province
+        }
+    }
+
+    /// The role a staff token's kind stands for.
+    static func role(of kind: Kind) -> HubRole {
+        switch kind {
+        case .device: .device
+        case .officer: .officer
+        case .admin: .admin
+        case .province: .province
+        }
     }
 
     /// The whole token as the client sends it.

@@ -20,8 +20,9 @@ extension HubStore {
     /// A new officer or admin. The token is returned once and only its hash is kept.
     public func addStaff(role: HubRole, name: String, now: Date = Date()) throws(HubError) -> (staff: HubStaff, token: String) {
         guard role != .device else { throw .unexpected("a device is enrolled, not added") }
+        guard role != .province else { throw .provinceNeedsPostgres }
         guard Identifiers.isName(name) else { throw .invalidText(field: "name") }
-        let id = BearerToken.newID(role == .admin ? .admin : .officer)
+        let id = BearerToken.newID(BearerToken.kind(of: role))
         let token = BearerToken.make(id: id)
         let staff = HubStaff(id: id, role: role, name: name.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping,
                              tokenHash: Secrets.hash(token), createdAt: now, revokedAt: nil)
@@ -69,9 +70,12 @@ extension HubStore {
                 return .device(device)
             case .officer, .admin:
                 guard let id = token.id, let staff = try HubStaff.fetchOne(db, key: id), token.matches(storedHash: staff.tokenHash),
-                      staff.revokedAt == nil, staff.role == (kind == .admin ? .admin : .officer)
+                      staff.revokedAt == nil, staff.role == BearerToken.role(of: kind)
                 else { return nil }
                 return .staff(staff)
+            case .province:
+                // A SQLite hub is one commune: there is no province to read.
+                return nil
             }
         }
     }

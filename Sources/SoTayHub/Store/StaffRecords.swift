@@ -9,6 +9,9 @@ public enum HubRole: String, Codable, Sendable, Hashable, CaseIterable {
     case officer
     /// Manages volunteers, devices and enrolment; reads the audit log; reads no dossier.
     case admin
+    /// Reads every commune's report counts on a province hub (PostgreSQL): no dossier, no
+    /// resident, no personal data at all.
+    case province
 }
 
 /// An officer or admin: a person at the commune office with a bearer token of their own.
