@@ -57,6 +57,14 @@ enum PostgresBench {
         return url
     }
 
+    /// Errors only, for the hub stores the suite opens itself: PostgresNIO warns when a query
+    /// comes before the pool's `run()` has started, which the pool then waits for.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "sotay-bench.hub")
+        logger.logLevel = .error
+        return logger
+    }()
+
     static func scalar(_ client: PostgresClient, _ query: PostgresQuery) async throws -> Int {
         for try await value in try await client.query(query).decode(Int.self) { return value }
         return 0
@@ -121,7 +129,7 @@ enum PostgresBench {
         // The admin's handle, in this process: migrates the schema and makes the keys before any
         // serve process starts, then enrols the laptops as `sotay-hub volunteers add` and
         // `enroll-code --database` would.
-        let admin = try await PostgresHubStore.open(url: database.absoluteString, directory: data)
+        let admin = try await PostgresHubStore.open(url: database.absoluteString, directory: data, logger: quietLogger)
         var hubs: [HubProcess] = []
         defer {
             for hub in hubs { hub.cleanUp() }
@@ -129,7 +137,11 @@ enum PostgresBench {
         do {
             for _ in 0..<processes {
                 do {
-                    hubs.append(try HubProcess(data: data, serveArguments: ["--database", database.absoluteString]))
+                    // Every bench client comes from 127.0.0.1, as every laptop does from the load
+                    // balancer's address behind nginx (sync/deploy/PROVINCE.md): the per-address cap
+                    // (64 by default) is nginx's to keep there, per real client.
+                    hubs.append(try HubProcess(data: data, serveArguments: ["--database", database.absoluteString,
+                                                                            "--max-connections-per-address", String(clients * 2 + 64)]))
                 } catch let failed as HubProcess.HubFailed {
                     throw BenchFailure(command: "sotay-hub serve --database", status: nil, output: failed.log, what: "did not start")
                 }
@@ -195,7 +207,7 @@ enum PostgresBench {
         var rates: [Double] = []
         for batched in [false, true] {
             let database = try await freshDatabase(name + (batched ? "_batched" : "_each"), server: server)
-            let hub = try await PostgresHubStore.open(url: database.absoluteString, directory: work.appending(path: "\(name)-\(batched)"))
+            let hub = try await PostgresHubStore.open(url: database.absoluteString, directory: work.appending(path: "\(name)-\(batched)"), logger: quietLogger)
             let volunteer = try await hub.addVolunteer(name: "Tình nguyện viên", village: "Thôn Đông", commune: "Xã An Bình", now: Date())
             await hub.close()
             let rows = try zip(uploads, payloads).map { upload, body in
@@ -249,7 +261,7 @@ enum PostgresBench {
         let title = "Province report (PostgreSQL) over \(Scale.count(activities)) activities across \(communes) communes, by procedure"
         let server = try server()
         let database = try await freshDatabase("province", server: server)
-        let store = try await PostgresHubStore.open(url: database.absoluteString, directory: work.appending(path: "province"))
+        let store = try await PostgresHubStore.open(url: database.absoluteString, directory: work.appending(path: "province"), logger: quietLogger)
         do {
             let fillStart = Date()
             for commune in 0..<communes {

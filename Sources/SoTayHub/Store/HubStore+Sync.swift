@@ -60,7 +60,8 @@ extension HubStore {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
         let sealer = sealer
-        return try await writer.write { db in
+        // Committed with the other writes arriving now: one fsync for many laptops (GroupCommit).
+        return try await grouped.write { db in
             let existing = try HubDossier.fetchOne(db, key: upload.id)
             if let existing, existing.volunteerId != device.volunteerId { return .ownedByAnother }
             let stored = try HubRevision.fetchOne(db, key: ["dossierId": upload.id, "revision": upload.revision])
@@ -144,7 +145,7 @@ extension HubStore {
                               satisfaction: activity.satisfaction, retracts: activity.retracts, undone: false)
         }
         do {
-            return try await writer.write { db in
+            return try await grouped.write { db in
                 var accepted = 0
                 var duplicates = 0
                 for var row in rows {

@@ -13,6 +13,8 @@ public struct HubStore: Sendable {
     /// Seals the residents' personal data with the data key (`keyFile`, outside the database).
     let sealer: Sealer
     let writer: DatabasePool
+    /// The dossiers' and activities' writes, committed in groups (see `GroupCommit`).
+    let grouped: GroupCommit
 
     /// Opens the store in `directory`. `keyFile` is the data key's file, by default
     /// `hub-data.key` in `directory`; it is made at first start, and must be there, and be the
@@ -45,7 +47,8 @@ public struct HubStore: Sendable {
             if try pool.read(migrator.hasBeenSuperseded) { throw HubError.newerSchema(path: databaseURL.path) }
             let sealsNow = try pool.read { db in try !migrator.appliedIdentifiers(db).contains(HubMigrations.sealed) }
             try migrator.migrate(pool)
-            let store = HubStore(directory: directory, databaseURL: databaseURL, signingKey: key, sealer: sealer, writer: pool)
+            let store = HubStore(directory: directory, databaseURL: databaseURL, signingKey: key, sealer: sealer, writer: pool,
+                                 grouped: GroupCommit(pool: pool))
             try store.finishSealing(sealedJustNow: sealsNow)
             return store
         } catch {
