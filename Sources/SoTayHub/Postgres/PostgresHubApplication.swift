@@ -31,6 +31,7 @@ public func runHub(
     // Uploads that expired while no process served go before this one serves.
     let swept = try await store.sweepExpiredUploads(now: Date())
     if swept > 0 { logger.info("expired uploads removed", metadata: ["count": "\(swept)"]) }
+    logUnavailableParts(logger: logger, console: false)
     let (router, _) = buildRouter(postgres: store, configuration: configuration)
     let app = try makeApplication(router: router, configuration: configuration, logger: logger, onServerRunning: onServerRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
