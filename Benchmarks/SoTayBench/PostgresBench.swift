@@ -162,21 +162,7 @@ enum PostgresBench {
                 engines.append(try SyncEngine.enrolled(store: sealed))
             }
 
-            let start = DispatchTime.now().uptimeNanoseconds
-            let problems = await withTaskGroup(of: Int.self) { group in
-                for engine in engines {
-                    group.addTask {
-                        do {
-                            let report = try await engine.run()
-                            return report.parked.count + (report.sentDossiers == dossiersPerClient ? 0 : 1)
-                        } catch {
-                            return 1
-                        }
-                    }
-                }
-                return await group.reduce(0, +)
-            }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let (problems, seconds) = await SyncBench.syncAll(engines, dossiersPerClient: dossiersPerClient)
             let held = try await withClient(database) { client in try await scalar(client, "SELECT count(*)::bigint FROM dossier") }
             let revisions = try await withClient(database) { client in try await scalar(client, "SELECT count(*)::bigint FROM dossier_revision") }
             await admin.close()
@@ -361,17 +347,7 @@ enum Psql {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw BenchFailure("\(executable.path) is missing: the province report is compared with psql (scripts/install-deps.sh installs postgresql-15)")
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.absoluteString, "-f", script.path, "-o", "/dev/null"]
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let problem = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchFailure(command: "psql -f \(script.lastPathComponent)", status: process.terminationStatus, output: String(decoding: problem, as: UTF8.self))
-        }
+        try CommandLineTool.run(executable, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.absoluteString, "-f", script.path, "-o", "/dev/null"],
+                                shown: "psql -f \(script.lastPathComponent)")
     }
 }

@@ -73,9 +73,18 @@ enum SQLiteShell {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw BenchFailure("\(executable.path) is missing: the report figures compare with the sqlite3 shell (`apt-get install sqlite3`; scripts/install-deps.sh installs it)")
         }
+        try CommandLineTool.run(executable, ["-readonly", database, ".read \(script.path)"],
+                                shown: "sqlite3 -readonly \(database) .read \(script.lastPathComponent)")
+    }
+}
+
+/// Another program the suite compares with (the sqlite3 shell, psql), run to its end, its
+/// output dropped; a failure is one line with what it said on standard error.
+enum CommandLineTool {
+    static func run(_ executable: URL, _ arguments: [String], shown: String) throws {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["-readonly", database, ".read \(script.path)"]
+        process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors
@@ -83,8 +92,7 @@ enum SQLiteShell {
         let problem = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw BenchFailure(command: "sqlite3 -readonly \(database) .read \(script.lastPathComponent)", status: process.terminationStatus,
-                               output: String(decoding: problem, as: UTF8.self))
+            throw BenchFailure(command: shown, status: process.terminationStatus, output: String(decoding: problem, as: UTF8.self))
         }
     }
 }

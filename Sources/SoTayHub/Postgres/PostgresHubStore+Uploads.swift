@@ -150,22 +150,6 @@ extension PostgresHubStore: HubUploadRepository {
     /// Seals a checked blob into `blobs/` (written aside, then renamed) and removes the
     /// plaintext; the same bytes stored before (by any process) are kept as they are.
     func sealBlob(from plaintext: URL, sha256: String) throws {
-        let destination = blobURL(sha256: sha256)
-        let folder = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        if FileManager.default.fileExists(atPath: destination.path) {
-            try FileManager.default.removeItem(at: plaintext)
-            return
-        }
-        let temporary = folder.appending(path: ".\(sha256).\(UUID().uuidString)")
-        do {
-            try SealedBlob.seal(plaintext, to: temporary, name: sha256, sealer: sealer)
-            guard rename(temporary.path, destination.path) == 0 else { throw HubError.cannotCreateFolder(path: folder.path) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        UploadFile.synchronizeFolder(folder)
-        try FileManager.default.removeItem(at: plaintext)
+        try SealedBlob.store(plaintext, at: blobURL(sha256: sha256), name: sha256, sealer: sealer)
     }
 }

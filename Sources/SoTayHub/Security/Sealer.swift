@@ -62,6 +62,29 @@ struct Sealer: Sendable {
 /// data. A file cut at a segment boundary lacks its final segment and is refused; segments
 /// swapped or repeated have the wrong nonce. Memory stays at two segments, whatever the size.
 enum SealedBlob {
+    /// Seals a checked blob file into its place `destination` in `blobs/` (written aside, then
+    /// renamed, so the name never shows a half-written file) and removes the plaintext. The same
+    /// bytes stored before (by any process) are kept as they are, unless `replacing`.
+    static func store(_ plaintext: URL, at destination: URL, name: String, sealer: Sealer, replacing: Bool = false) throws {
+        let folder = destination.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if FileManager.default.fileExists(atPath: destination.path) && !replacing {
+            // Someone uploaded the same bytes before: the stored copy is already verified.
+            try FileManager.default.removeItem(at: plaintext)
+            return
+        }
+        let temporary = folder.appending(path: ".\(name).\(UUID().uuidString)")
+        do {
+            try seal(plaintext, to: temporary, name: name, sealer: sealer)
+            guard rename(temporary.path, destination.path) == 0 else { throw HubError.cannotCreateFolder(path: folder.path) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        UploadFile.synchronizeFolder(folder)
+        if plaintext != destination { try FileManager.default.removeItem(at: plaintext) }
+    }
+
     static let magic = Data("SOTAYBLB".utf8)
     static let segment = 64 << 10
     static let tag = 16

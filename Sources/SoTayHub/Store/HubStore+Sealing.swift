@@ -46,24 +46,7 @@ extension HubStore {
     /// Seals a checked blob file into its place in `blobs/` (written aside, then renamed, so the
     /// name never shows a half-written file) and removes the plaintext.
     func sealBlob(from plaintext: URL, sha256: String, replacing: Bool = false) throws {
-        let destination = blobURL(sha256: sha256)
-        let folder = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        if FileManager.default.fileExists(atPath: destination.path) && !replacing {
-            // Someone uploaded the same bytes before: the stored copy is already verified.
-            try FileManager.default.removeItem(at: plaintext)
-            return
-        }
-        let temporary = folder.appending(path: ".\(sha256).\(UUID().uuidString)")
-        do {
-            try SealedBlob.seal(plaintext, to: temporary, name: sha256, sealer: sealer)
-            guard rename(temporary.path, destination.path) == 0 else { throw HubError.cannotCreateFolder(path: folder.path) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        UploadFile.synchronizeFolder(folder)
-        if plaintext != destination { try FileManager.default.removeItem(at: plaintext) }
+        try SealedBlob.store(plaintext, at: blobURL(sha256: sha256), name: sha256, sealer: sealer, replacing: replacing)
     }
 
     // MARK: - Reading what a person reads
