@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SoTayWire
 
 /// How the console keeps officers signed in.
 public struct ConsoleSettings: Sendable {
@@ -83,6 +84,6 @@ actor ConsoleSessions {
     }
 
     static func key(_ cookie: String) -> String {
-        SHA256.hash(data: Data(cookie.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hashes.sha256Hex(Data(cookie.utf8))
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SoTayWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,5 +78,5 @@ public struct HubSealingKey: Sendable {
 }
 
 extension Data {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    var hexString: String { Hashes.hex(self) }
 }

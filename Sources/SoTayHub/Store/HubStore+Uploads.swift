@@ -209,7 +209,7 @@ struct UploadFile {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hashes.hex(hasher.finalize())
     }
 
     static func synchronizeFolder(_ folder: URL) {
