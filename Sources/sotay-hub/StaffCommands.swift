@@ -137,10 +137,7 @@ enum StaffCommand {
     static func list(_ role: HubRole, json: Bool, options: HubOptions) async throws {
         let (staff, communes) = try await options.withRepository { store in
             let staff = try await store.staff(role: role)
-            var communes: [String: String] = [:]
-            if let postgres = store as? PostgresHubStore {
-                for person in staff { communes[person.id] = try await postgres.commune(ofStaff: person.id) }
-            }
+            let communes = try await (store as? PostgresHubStore)?.staffCommunes() ?? [:]
             return (staff, communes)
         }
         if json {

@@ -133,13 +133,19 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
     // MARK: - Staff
 
     public func addStaff(role: HubRole, name: String, now: Date) async throws -> (staff: HubStaff, token: String) {
+        try await insertStaff(role: role, name: name, communeID: nil, now: now)
+    }
+
+    /// The staff row with its commune (an officer's, or nil), in one statement.
+    func insertStaff(role: HubRole, name: String, communeID: Int64?, now: Date) async throws -> (staff: HubStaff, token: String) {
         guard role != .device else { throw HubError.unexpected("a device is enrolled, not added") }
         guard Identifiers.isName(name) else { throw HubError.invalidText(field: "name") }
         let id = BearerToken.newID(BearerToken.kind(of: role))
         let token = BearerToken.make(id: id)
         let staff = HubStaff(id: id, role: role, name: clean(name), tokenHash: Secrets.hash(token), createdAt: now, revokedAt: nil)
         _ = try await rows("""
-            INSERT INTO staff (id, role, name, token_hash, created_at) VALUES (\(staff.id), \(role.rawValue), \(staff.name), \(staff.tokenHash), \(now))
+            INSERT INTO staff (id, role, name, token_hash, commune_id, created_at)
+            VALUES (\(staff.id), \(role.rawValue), \(staff.name), \(staff.tokenHash), \(communeID), \(now))
             """)
         return (staff, token)
     }

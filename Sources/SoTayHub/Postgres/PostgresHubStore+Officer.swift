@@ -76,12 +76,8 @@ extension PostgresHubStore: HubOfficerRepository {
             return try await addStaff(role: role, name: name, commune: communes[0].name, now: now)
         }
         guard role == .officer else { throw HubError.communeForOfficersOnly }
-        guard let communeID: Int64 = try await rows("SELECT id FROM commune WHERE name = \(commune.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping)").first?.value("id") else {
-            throw HubError.communeNotFound(commune)
-        }
-        let added = try await addStaff(role: role, name: name, now: now)
-        _ = try await rows("UPDATE staff SET commune_id = \(communeID) WHERE id = \(added.staff.id)")
-        return added
+        guard let communeID = try await communeID(named: commune) else { throw HubError.communeNotFound(commune) }
+        return try await insertStaff(role: role, name: name, communeID: communeID, now: now)
     }
 
     /// A commune's number, by its name (tones as typed, NFC); nil when the hub has no such commune.
@@ -93,5 +89,14 @@ extension PostgresHubStore: HubOfficerRepository {
     /// The commune an officer belongs to, by name (nil: none, or an admin).
     public func commune(ofStaff id: String) async throws -> String? {
         try await rows("SELECT c.name FROM staff s JOIN commune c ON c.id = s.commune_id WHERE s.id = \(id)").first?.value("name")
+    }
+
+    /// Every officer's commune, by the officer's id, in one query (for `officers list`).
+    public func staffCommunes() async throws -> [String: String] {
+        var communes: [String: String] = [:]
+        for row in try await rows("SELECT s.id, c.name FROM staff s JOIN commune c ON c.id = s.commune_id") {
+            communes[try row.value("id")] = try row.value("name")
+        }
+        return communes
     }
 }
