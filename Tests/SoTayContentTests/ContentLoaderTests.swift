@@ -188,6 +188,21 @@ struct ContentLoaderTests {
         #expect(message == "lexicon.yaml:5: terms[1].say[0]: cụm \"giay thu\" đã có ở dòng 3 (bỏ dấu vẫn như nhau); mỗi cụm chỉ được có một nghĩa.")
     }
 
+    @Test("a value thousands of characters long is quoted shortened, so the file and line stay readable (found by the property tests)")
+    func longValuesAreShortened() {
+        let word = String(repeating: "a", count: 4_001)
+        let found = lexiconProblems("terms:\n  - means: \(word)\n    say: [giấy thử]\n")
+        #expect(found == [ContentProblem(file: "lexicon.yaml", line: 2, field: "terms[0].means", kind: .wordNotInLibrary(word))])
+        for language in Language.allCases {
+            let message = found.first?.message(language) ?? ""
+            #expect(message.hasPrefix("lexicon.yaml:2: terms[0].means: "))
+            #expect(message.count < 300 && message.contains("\"\(String(repeating: "a", count: 80))…\""), "\(message)")
+        }
+        let key = String(repeating: "k", count: 65_536)
+        let unknown = ContentProblem(file: "procedures/thu.yaml", line: 3, field: key, kind: .unknownField(allowed: ["id"])).message(.en)
+        #expect(unknown.count < 400, "\(unknown.count)")
+    }
+
     @Test("the lexicon's ignored words are single words, and search leaves them out")
     func lexiconIgnore() throws {
         let found = lexiconProblems("ignore: [em, \"được không\", \"?\"]\nterms:\n  - means: thủ tục thử\n    say: [giấy thử]\n")

@@ -62,7 +62,7 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
 
     public func message(_ language: Language) -> String {
         let place = line.map { "\(file):\($0)" } ?? file
-        let fieldPart = field.isEmpty ? "" : " \(field):"
+        let fieldPart = field.isEmpty ? "" : " \(shown(field, limit: 200)):"
         return "\(place):\(fieldPart) \(detail(language))"
     }
 
@@ -71,7 +71,7 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
         case .unreadable:
             pick(language, vi: "không đọc được tệp (không phải văn bản UTF-8?).", en: "cannot read the file (not UTF-8 text?).")
         case .yamlSyntax(let problem):
-            pick(language, vi: "lỗi cú pháp YAML: \(problem).", en: "YAML syntax error: \(problem).")
+            pick(language, vi: "lỗi cú pháp YAML: \(shown(problem, limit: 300)).", en: "YAML syntax error: \(shown(problem, limit: 300)).")
         case .missing:
             pick(language, vi: "thiếu trường bắt buộc.", en: "required field is missing.")
         case .unknownField(let allowed):
@@ -87,7 +87,7 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
         case .idNotFileName(let expected):
             pick(language, vi: "mã phải trùng tên tệp: \(expected).", en: "id must equal the file name: \(expected).")
         case .duplicateID(let id):
-            pick(language, vi: "mã \"\(id)\" bị trùng.", en: "id \"\(id)\" is used twice.")
+            pick(language, vi: "mã \"\(shown(id))\" bị trùng.", en: "id \"\(shown(id))\" is used twice.")
         case .reservedID:
             pick(language, vi: "mã bắt đầu bằng \"resident_\" là dành riêng cho Sổ Tay.", en: "ids starting with \"resident_\" are reserved.")
         case .badDate:
@@ -98,23 +98,23 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
             pick(language, vi: "chữ tiếng Việt chưa ở dạng dựng sẵn (NFC); lưu lại tệp với mã hóa UTF-8 NFC.",
                  en: "Vietnamese text is not in composed form (NFC); save the file as UTF-8 NFC.")
         case .unknownQuestion(let id):
-            pick(language, vi: "không có bước nào mã \"\(id)\".", en: "there is no step \"\(id)\".")
+            pick(language, vi: "không có bước nào mã \"\(shown(id))\".", en: "there is no step \"\(shown(id))\".")
         case .laterQuestion(let id):
-            pick(language, vi: "điều kiện dùng bước \"\(id)\" nằm sau bước này; chỉ dùng câu hỏi đứng trước.",
-                 en: "the condition names step \"\(id)\", which comes later; only earlier steps may be named.")
+            pick(language, vi: "điều kiện dùng bước \"\(shown(id))\" nằm sau bước này; chỉ dùng câu hỏi đứng trước.",
+                 en: "the condition names step \"\(shown(id))\", which comes later; only earlier steps may be named.")
         case .notAQuestion(let id):
-            pick(language, vi: "bước \"\(id)\" không phải câu hỏi hay giấy tờ, không có câu trả lời.",
-                 en: "step \"\(id)\" is not a question or document and has no answer.")
+            pick(language, vi: "bước \"\(shown(id))\" không phải câu hỏi hay giấy tờ, không có câu trả lời.",
+                 en: "step \"\(shown(id))\" is not a question or document and has no answer.")
         case .valueNotPossible(let value, let question):
-            pick(language, vi: "câu \"\(question)\" không thể có giá trị \"\(value)\".", en: "question \"\(question)\" cannot have the value \"\(value)\".")
+            pick(language, vi: "câu \"\(shown(question))\" không thể có giá trị \"\(shown(value))\".", en: "question \"\(shown(question))\" cannot have the value \"\(shown(value))\".")
         case .tooFewChoices:
             pick(language, vi: "câu hỏi lựa chọn cần ít nhất 2 lựa chọn.", en: "a choice question needs at least 2 choices.")
         case .notForType(let type):
-            pick(language, vi: "trường này không dùng cho loại \(type).", en: "this field does not apply to type \(type).")
+            pick(language, vi: "trường này không dùng cho loại \(shown(type)).", en: "this field does not apply to type \(shown(type)).")
         case .unknownGuide(let id):
-            pick(language, vi: "không có hướng dẫn \"\(id)\" trong guides/.", en: "there is no guide \"\(id)\" in guides/.")
+            pick(language, vi: "không có hướng dẫn \"\(shown(id))\" trong guides/.", en: "there is no guide \"\(shown(id))\" in guides/.")
         case .unknownProcedure(let id):
-            pick(language, vi: "không có thủ tục \"\(id)\" trong procedures/.", en: "there is no procedure \"\(id)\" in procedures/.")
+            pick(language, vi: "không có thủ tục \"\(shown(id))\" trong procedures/.", en: "there is no procedure \"\(shown(id))\" in procedures/.")
         case .minAboveMax:
             pick(language, vi: "min lớn hơn max.", en: "min is greater than max.")
         case .alias:
@@ -124,21 +124,27 @@ public struct ContentProblem: Sendable, Hashable, LocalizedMessage, CustomString
             pick(language, vi: "ngày kiểm tra (checked) trước ngày đăng (published): checked là ngày mình đối chiếu nguồn, không phải ngày nguồn đăng.",
                  en: "checked is before published: checked is the day the fact was checked against the source, not the day it was published.")
         case .placeNotAChannel(let channel):
-            pick(language, vi: "\"\(channel)\" không có trong channels của thủ tục.", en: "\"\(channel)\" is not one of the procedure's channels.")
+            pick(language, vi: "\"\(shown(channel))\" không có trong channels của thủ tục.", en: "\"\(shown(channel))\" is not one of the procedure's channels.")
         case .noWords(let text):
-            pick(language, vi: "\"\(text)\" không có chữ nào để tìm.", en: "\"\(text)\" has no word to search for.")
+            pick(language, vi: "\"\(shown(text))\" không có chữ nào để tìm.", en: "\"\(shown(text))\" has no word to search for.")
         case .phraseIsMeaning(let text):
-            pick(language, vi: "\"\(text)\" trùng với chính nghĩa của nó (bỏ dấu vẫn như nhau); xóa dòng này.",
-                 en: "\"\(text)\" is its own meaning (the same without tone marks); remove it.")
+            pick(language, vi: "\"\(shown(text))\" trùng với chính nghĩa của nó (bỏ dấu vẫn như nhau); xóa dòng này.",
+                 en: "\"\(shown(text))\" is its own meaning (the same without tone marks); remove it.")
         case .phraseTwice(let text, let line):
-            pick(language, vi: "cụm \"\(text)\" đã có\(line.map { " ở dòng \($0)" } ?? "") (bỏ dấu vẫn như nhau); mỗi cụm chỉ được có một nghĩa.",
-                 en: "the phrase \"\(text)\" is already given\(line.map { " on line \($0)" } ?? "") (the same without tone marks); a phrase has one meaning.")
+            pick(language, vi: "cụm \"\(shown(text))\" đã có\(line.map { " ở dòng \($0)" } ?? "") (bỏ dấu vẫn như nhau); mỗi cụm chỉ được có một nghĩa.",
+                 en: "the phrase \"\(shown(text))\" is already given\(line.map { " on line \($0)" } ?? "") (the same without tone marks); a phrase has one meaning.")
         case .notOneWord(let text):
-            pick(language, vi: "\"\(text)\" có nhiều chữ; mỗi mục của ignore chỉ một chữ.", en: "\"\(text)\" is more than one word; each ignore entry is one word.")
+            pick(language, vi: "\"\(shown(text))\" có nhiều chữ; mỗi mục của ignore chỉ một chữ.", en: "\"\(shown(text))\" is more than one word; each ignore entry is one word.")
         case .wordNotInLibrary(let word):
-            pick(language, vi: "không thủ tục, hướng dẫn hay dòng danh mục nào có chữ \"\(word)\": tìm kiếm sẽ không thấy gì qua nghĩa này (gõ sai?).",
-                 en: "no procedure, guide or catalogue line holds the word \"\(word)\": search would find nothing through this meaning (a typo?).")
+            pick(language, vi: "không thủ tục, hướng dẫn hay dòng danh mục nào có chữ \"\(shown(word))\": tìm kiếm sẽ không thấy gì qua nghĩa này (gõ sai?).",
+                 en: "no procedure, guide or catalogue line holds the word \"\(shown(word))\": search would find nothing through this meaning (a typo?).")
         }
+    }
+
+    /// A value from the file as the message quotes it: a hostile or mistaken file can hold a
+    /// 65,536-character "word", and a message that long buries the file and line it is about.
+    private func shown(_ text: String, limit: Int = 80) -> String {
+        text.count <= limit ? text : "\(text.prefix(limit))…"
     }
 }
 
