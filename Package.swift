@@ -46,11 +46,14 @@ let package = Package(
         .target(
             name: "SoTayStore",
             dependencies: [
-                "SoTayCore", "SoTayReports", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "SoTayCore", "SoTayReports", "CKeyring", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 // scrypt, for the key that wraps the data key from the volunteer's passphrase.
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Linux's kernel keyring: an unlocked store stays unlocked for a while, across commands,
+        // without the key touching the disk (`SessionKeyring`).
+        .target(name: "CKeyring"),
 
         // What the volunteer's laptop and the hub say to each other: request and reply bodies,
         // error codes and the receipt format. Shared by both sides, and nothing else is.

@@ -83,11 +83,45 @@ enum HubRows {
 
 /// The environment a volunteer's `sotay` runs with, on its own data folder.
 enum LaptopEnvironment {
+    /// Each command unlocks the store itself (`SOTAY_PASSPHRASE`, scrypt), keeping nothing: the
+    /// first command of a stretch of work.
     static func of(_ folder: URL) -> [String: String] {
-        var environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": folder.path, "SOTAY_HOME": folder.path,
-                           "SOTAY_PASSPHRASE": LaptopFiller.passphrase]
+        var environment = base(folder)
+        environment["SOTAY_PASSPHRASE"] = LaptopFiller.passphrase
+        environment["SOTAY_UNLOCKED_MINUTES"] = "0"
+        return environment
+    }
+
+    /// A command later in the stretch: no passphrase given, the store opened by the key an
+    /// earlier command kept in the kernel keyring (`LaptopSession.open`).
+    static func inSession(_ folder: URL) -> [String: String] {
+        base(folder)
+    }
+
+    private static func base(_ folder: URL) -> [String: String] {
+        var environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": folder.path, "SOTAY_HOME": folder.path]
         // Passed through, to see how glibc's per-thread malloc arenas weigh on peak memory.
         if let arenas = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] { environment["MALLOC_ARENA_MAX"] = arenas }
         return environment
+    }
+}
+
+/// A stretch of work on a bench laptop: unlocked once with the passphrase, as the volunteer's
+/// first command does, with the key kept for the commands that follow (`inSession`).
+struct LaptopSession {
+    let store: Store
+
+    static func open(_ folder: URL) throws -> LaptopSession {
+        let store = try Store.open(directory: folder)
+        _ = try store.unlocked(passphrase: LaptopFiller.passphrase, keepingFor: SessionKeyring.defaultMinutes)
+        // A bench whose kernel refuses the keyring would time commands that cannot open the store.
+        guard store.unlockedFromSession(keepingFor: SessionKeyring.defaultMinutes) != nil else {
+            throw BenchFailure("the kernel keyring kept no key (keyctl refused?): the in-session figures cannot be measured")
+        }
+        return LaptopSession(store: store)
+    }
+
+    func close() {
+        store.forgetSession()
     }
 }

@@ -139,6 +139,8 @@ public enum SettingKey: String, Sendable, CaseIterable {
     case retentionDays = "retention-days"
     /// Long side, in pixels, of the copy of a JPEG photo that is sent (default 1600; 0: send as taken).
     case photoMaxPixels = "photo-max-px"
+    /// Minutes residents' data stays open after the last command that used it (default 15; 0: ask every time).
+    case unlockedMinutes = "unlocked-minutes"
 }
 
 extension Store {

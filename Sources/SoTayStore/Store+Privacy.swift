@@ -30,10 +30,58 @@ extension Store {
     /// The store with its data key unwrapped, or `wrongPassphrase`. Log notes an older version
     /// wrote in clear are sealed here, at the first unlock (a read-only store tries again next time).
     public func unlocked(passphrase: String) throws(StoreError) -> Store {
+        try unlocked(passphrase: passphrase, keepingFor: 0)
+    }
+
+    /// The store unlocked with `passphrase`, as `unlocked(passphrase:)`; and for `minutes` after
+    /// (0: not at all), later commands of the same user open it without asking again: the key
+    /// scrypt made is kept in the kernel's keyring (`SessionKeyring`), never on the disk. A
+    /// keyring the system refuses keeps nothing, and the next command asks again.
+    public func unlocked(passphrase: String, keepingFor minutes: Int) throws(StoreError) -> Store {
         guard let keyring = try keyring() else { throw .noPassphrase }
+        let wrapping: SymmetricKey
+        do {
+            wrapping = try keyring.derivation.key(for: passphrase)
+        } catch {
+            throw .unexpected("scrypt")
+        }
+        let store = try unlocked(keyring, wrapping: wrapping)
+        if minutes > 0 {
+            _ = SessionKeyring.remember(wrapping.withUnsafeBytes { Data($0) }, name: keyring.sessionName, minutes: minutes)
+        }
+        return store
+    }
+
+    /// The store unlocked by the key an earlier command kept (see `unlocked(passphrase:keepingFor:)`),
+    /// which is then kept `minutes` more; `nil` when there is none, it has expired, or it no
+    /// longer opens this store (the passphrase was changed): then the passphrase is asked as before.
+    public func unlockedFromSession(keepingFor minutes: Int) -> Store? {
+        guard minutes > 0, let keyring = try? keyring(), let kept = SessionKeyring.recall(name: keyring.sessionName, minutes: minutes) else { return nil }
+        do {
+            return try unlocked(keyring, wrapping: SymmetricKey(data: kept))
+        } catch {
+            SessionKeyring.forget(name: keyring.sessionName)
+            return nil
+        }
+    }
+
+    /// The name this store's key is kept under in the kernel's keyring, when it has a passphrase.
+    func keyringName() -> String? {
+        (try? keyring())?.sessionName
+    }
+
+    /// Forgets the key kept for this store: the next command asks for the passphrase (`sotay lock`).
+    /// Returns whether one was kept.
+    @discardableResult
+    public func forgetSession() -> Bool {
+        guard let keyring = try? keyring() else { return false }
+        return SessionKeyring.forget(name: keyring.sessionName)
+    }
+
+    private func unlocked(_ keyring: KeyringRecord, wrapping: SymmetricKey) throws(StoreError) -> Store {
         do {
             var store = self
-            let vault = try keyring.unwrap(passphrase: passphrase)
+            let vault = try keyring.unwrap(wrapping: wrapping)
             store.vault = vault
             if try read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM activity WHERE notes IS NOT NULL)") ?? false }) {
                 try? write { db in try Self.sealPlainNotes(db, vault: vault) }
@@ -88,6 +136,8 @@ extension Store {
             var keyring = try KeyringRecord.make(passphrase: new, derivation: derivation, dataKey: vault.dataKey, now: now)
             keyring.createdAt = current.createdAt
             try write { db in try Self.saveKeyring(keyring, db: db) }
+            // The old key no longer opens the store; it goes from the kernel's keyring too.
+            SessionKeyring.forget(name: current.sessionName)
         } catch let error as StoreError {
             throw error
         } catch {

@@ -36,9 +36,11 @@ public struct Sotay: Sendable {
         home = FileManager.default.temporaryDirectory.appending(path: "sotay-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         // The passphrase as a script gives it, at Sổ Tay's lowest scrypt cost: hundreds of
-        // commands each unlock the store, on a debug build.
+        // commands each unlock the store, on a debug build. Nothing kept unlocked between
+        // commands (the kernel keyring is the user's, shared by every test): each command shows
+        // what the passphrase, or its absence, does; `SessionUnlockTests` turn it on.
         environment = ["PATH": "/usr/bin:/bin", "SOTAY_HOME": home.path, "HOME": home.path, "LANG": "C.UTF-8",
-                       "SOTAY_PASSPHRASE": Self.passphrase, "SOTAY_KDF_LOGN": "14"]
+                       "SOTAY_PASSPHRASE": Self.passphrase, "SOTAY_KDF_LOGN": "14", "SOTAY_UNLOCKED_MINUTES": "0"]
         if fixtureContent { environment["SOTAY_CONTENT"] = Self.fixtureContent.path }
     }
 

@@ -106,6 +106,12 @@ struct KeyringRecord: Sendable {
 
     static let wrapContext = "sotay/keyring/v1"
 
+    /// The name a kept key goes by in the kernel's keyring: a hash of the salt and the wrapped
+    /// key, so it names this store under this passphrase only, and says nothing of either.
+    var sessionName: String {
+        "sotay:v1:" + SHA256.hash(data: derivation.salt + wrappedKey).prefix(16).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
     static func make(passphrase: String, derivation: KeyDerivation, dataKey: SymmetricKey, now: Date) throws -> KeyringRecord {
         let wrapping = try derivation.key(for: passphrase)
         let raw = dataKey.withUnsafeBytes { Data($0) }
@@ -116,7 +122,11 @@ struct KeyringRecord: Sendable {
 
     /// The data key, or `wrongPassphrase`: AES-GCM's tag fails for any other passphrase.
     func unwrap(passphrase: String) throws -> Vault {
-        let wrapping = try derivation.key(for: passphrase)
+        try unwrap(wrapping: try derivation.key(for: passphrase))
+    }
+
+    /// The data key, or `wrongPassphrase`, from the key scrypt made of the passphrase.
+    func unwrap(wrapping: SymmetricKey) throws -> Vault {
         do {
             let box = try AES.GCM.SealedBox(combined: wrappedKey)
             let raw = try AES.GCM.open(box, using: wrapping, authenticating: Data(Self.wrapContext.utf8))

@@ -58,7 +58,7 @@ struct SoTay: ParsableCommand {
         version: "sotay \(SoTayVersion.current)",
         subcommands: [Home.self, Init.self, Procedures.self, Show.self, GuideCommand.self, Drafts.self, Attach.self, Detach.self, Enroll.self, SyncCommand.self,
                       Log.self, ReportCommand.self, StatusCommand.self, SettingsCommand.self, ContentCommand.self,
-                      ConsentCommand.self, PassphraseCommand.self, PurgeCommand.self, RelayCommand.self],
+                      ConsentCommand.self, PassphraseCommand.self, LockCommand.self, PurgeCommand.self, RelayCommand.self],
         defaultSubcommand: Home.self
     )
 }

@@ -19,21 +19,31 @@ enum Passphrase {
     static let environmentKey = "SOTAY_PASSPHRASE"
     static let newEnvironmentKey = "SOTAY_NEW_PASSPHRASE"
 
-    /// The store, unlocked if the passphrase is given; asked at most three times on a terminal.
+    /// How long, in minutes, an unlocked store stays unlocked for the next commands:
+    /// `SOTAY_UNLOCKED_MINUTES` for a script, else `sotay settings unlocked-minutes`, else 15.
+    static let keepEnvironmentKey = "SOTAY_UNLOCKED_MINUTES"
+
+    /// The store, unlocked if the passphrase is given (or was, in the last minutes: see
+    /// `SessionKeyring`); asked at most three times on a terminal.
     static func unlock(_ store: Store, need: Need, render: Render) throws -> Store {
         guard !store.isUnlocked else { return store }
         return try verified(store, need: need, render: render)?.store ?? store
     }
 
-    /// The passphrase that opens `store`, with the store opened by it; `nil` when skipped.
-    static func verified(_ store: Store, need: Need, render: Render) throws -> (store: Store, passphrase: String)? {
+    /// The store opened, with the passphrase that opened it (`nil` when a key kept from an
+    /// earlier command did, see `SessionKeyring`); `nil` when skipped. `session: false` asks for
+    /// the passphrase itself whatever is kept (changing it needs the old one typed).
+    static func verified(_ store: Store, need: Need, render: Render, session: Bool = true) throws -> (store: Store, passphrase: String?)? {
         guard try store.hasPassphrase() else {
             if need == .required { throw StoreError.noPassphrase }
             return nil
         }
+        let minutes = session ? keepMinutes(store) : 0
+        // A passphrase a script gives is checked, and wins over a kept key: a wrong one fails.
         if let given = ProcessInfo.processInfo.environment[environmentKey], !given.isEmpty {
-            return (try opening(store, with: given, render: render), given)
+            return (try opening(store, with: given, render: render, keepingFor: minutes), given)
         }
+        if let kept = store.unlockedFromSession(keepingFor: minutes) { return (kept, nil) }
         guard isatty(STDIN_FILENO) == 1 else {
             if need == .required { throw StoreError.locked }
             return nil
@@ -57,7 +67,7 @@ enum Passphrase {
                 continue
             }
             let result: Result<Store, StoreError>
-            do { result = .success(try opening(store, with: typed, render: render)) } catch { result = .failure(error) }
+            do { result = .success(try opening(store, with: typed, render: render, keepingFor: minutes)) } catch { result = .failure(error) }
             switch result {
             case .success(let unlocked):
                 return (unlocked, typed)
@@ -74,11 +84,29 @@ enum Passphrase {
 
     /// The store unlocked with `passphrase`. Deriving the key takes a noticeable moment (scrypt,
     /// on purpose): on a terminal, "Đang mở khóa…" says so meanwhile and is wiped once it is done.
-    static func opening(_ store: Store, with passphrase: String, render: Render) throws(StoreError) -> Store {
+    /// On a terminal, the first unlock of a stretch of work also says how long it lasts and how
+    /// to end it sooner.
+    static func opening(_ store: Store, with passphrase: String, render: Render, keepingFor minutes: Int = 0) throws(StoreError) -> Store {
         let onTerminal = isatty(STDERR_FILENO) == 1
         if onTerminal { FileHandle.standardError.write(Data(render.t("  Đang mở khóa…", "  Unlocking…").utf8)) }
-        defer { if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-        return try store.unlocked(passphrase: passphrase)
+        let unlocked: Store
+        do {
+            defer { if onTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+            unlocked = try store.unlocked(passphrase: passphrase, keepingFor: minutes)
+        }
+        if onTerminal && minutes > 0 && isatty(STDIN_FILENO) == 1 {
+            Output.error("  🔓 " + render.t("Sổ Tay mở sẵn dữ liệu người dân thêm \(minutes) phút sau lần dùng cuối; khóa ngay: sotay lock",
+                                             "Sổ Tay keeps residents' data open for \(minutes) minutes after its last use; to lock now: sotay lock"))
+        }
+        return unlocked
+    }
+
+    /// See `keepEnvironmentKey`; 0 keeps nothing.
+    static func keepMinutes(_ store: Store) -> Int {
+        let chosen = ProcessInfo.processInfo.environment[keepEnvironmentKey].flatMap(Int.init)
+            ?? (try? store.setting(.unlockedMinutes)).flatMap { $0.flatMap(Int.init) }
+            ?? SessionKeyring.defaultMinutes
+        return min(max(chosen, 0), SessionKeyring.maximumMinutes)
     }
 
     /// A new passphrase: `SOTAY_NEW_PASSPHRASE` (or `SOTAY_PASSPHRASE` when setting the first

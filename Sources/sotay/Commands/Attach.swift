@@ -140,7 +140,7 @@ struct Attaching {
 struct SettingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "Xem hoặc đổi cài đặt: attachment-max-mb (dung lượng tối đa một tệp đính kèm, MB, mặc định 15); retention-days (số ngày giữ thông tin cá nhân sau khi xã giải quyết xong hồ sơ, mặc định 30); photo-max-px (cạnh dài của bản ảnh gửi lên xã, mặc định 1600; 0: gửi ảnh gốc).")
+        abstract: "Xem hoặc đổi cài đặt: attachment-max-mb (dung lượng tối đa một tệp đính kèm, MB, mặc định 15); retention-days (số ngày giữ thông tin cá nhân sau khi xã giải quyết xong hồ sơ, mặc định 30); photo-max-px (cạnh dài của bản ảnh gửi lên xã, mặc định 1600; 0: gửi ảnh gốc); unlocked-minutes (số phút dữ liệu người dân còn mở sau lần dùng cuối, mặc định 15; 0: lần nào cũng hỏi mật khẩu).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Tên cài đặt.", valueName: "tên")) var key: String?
     @Argument(help: ArgumentHelp("Giá trị mới.", valueName: "giá-trị")) var value: String?
@@ -175,6 +175,14 @@ struct SettingsCommand: ParsableCommand {
                                                    "photo-max-px must be 0 (send photos as taken) or a number of pixels from 800 to 8000 for the long side."))
                 }
                 try store.setSetting(setting, String(pixels))
+            case .unlockedMinutes:
+                guard let minutes = Int(value), (0...SessionKeyring.maximumMinutes).contains(minutes) else {
+                    throw ValidationError(render.t("unlocked-minutes phải là số phút từ 0 đến \(SessionKeyring.maximumMinutes) (0: lần nào cũng hỏi cụm mật khẩu).",
+                                                   "unlocked-minutes must be a number of minutes from 0 to \(SessionKeyring.maximumMinutes) (0: ask for the passphrase every time)."))
+                }
+                try store.setSetting(setting, String(minutes))
+                // A shorter time (or none) takes effect now, not at the next expiry.
+                if minutes == 0 { store.forgetSession() }
             case .retentionDays:
                 guard let days = Int(value), (0...365).contains(days) else {
                     throw ValidationError(render.t("retention-days phải là số ngày từ 0 đến 365 (0: xóa ngay khi xã giải quyết xong).",
@@ -191,6 +199,7 @@ struct SettingsCommand: ParsableCommand {
         case .attachmentMaxMegabytes: String(BlobFolder.defaultMaxBytes / 1_000_000)
         case .retentionDays: String(Store.defaultRetentionDays)
         case .photoMaxPixels: String(PhotoCopies.defaultMaxPixels)
+        case .unlockedMinutes: String(SessionKeyring.defaultMinutes)
         }
     }
 }

@@ -49,11 +49,29 @@ struct PassphraseCommand: ParsableCommand {
                 return
             }
             // The old one first: checked before a new one is asked for.
-            guard let old = try Passphrase.verified(store, need: .required, render: render)?.passphrase else { throw StoreError.locked }
+            guard let old = try Passphrase.verified(store, need: .required, render: render, session: false)?.passphrase else { throw StoreError.locked }
             let new = try Passphrase.new(render: render, environmentKeys: [Passphrase.newEnvironmentKey])
             try store.changePassphrase(from: old, to: new, derivation: .new(logN: PassphraseSetup.costFromEnvironment()))
             Output.line(render.t("✓ Đã đổi cụm mật khẩu. Từ nay dùng mật khẩu mới; mật khẩu cũ không mở được nữa.",
                                  "✓ Passphrase changed. Use the new one from now on; the old one no longer opens anything."))
+        }
+    }
+}
+
+struct LockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "Khóa dữ liệu người dân ngay: lệnh sau sẽ hỏi lại cụm mật khẩu (không thì Sổ Tay tự khóa sau unlocked-minutes phút không dùng).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let render = Render(language: global.language)
+        let store = try global.openStore()
+        if store.forgetSession() {
+            Output.line(render.t("🔒 Đã khóa. Lần sau Sổ Tay hỏi cụm mật khẩu.", "🔒 Locked. Sổ Tay asks for the passphrase next time."))
+        } else {
+            Output.line(render.t("🔒 Dữ liệu người dân đang khóa sẵn; không có gì phải làm.", "🔒 Residents' data is already locked; nothing to do."))
         }
     }
 }
