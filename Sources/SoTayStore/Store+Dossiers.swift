@@ -139,19 +139,21 @@ extension Store {
     public func drafts(limit: Int? = nil) throws(StoreError) -> [DraftSummary] {
         let vault = self.vault
         return try read { db in
+            let columns = DossierRecord.listedColumns.map { "dossier.\($0)" }.joined(separator: ", ")
             var sql = """
-                SELECT dossier.*, residentPersonal.fullName AS residentName
+                SELECT \(columns), residentPersonal.fullName
                 FROM dossier LEFT JOIN residentPersonal ON residentPersonal.residentId = dossier.residentId
                 ORDER BY dossier.updatedAt DESC, dossier.id
                 """
             if let limit { sql += " LIMIT \(max(limit, 0))" }
-            // A cursor, not `Row.fetchAll`: its rows find a column by name in the statement's
-            // table of names; a copied row compares every name, which was most of a 10,000-draft list.
+            // A cursor, not `Row.fetchAll` (a copied row compares every column name), read by
+            // position: the name is the column after the dossier's.
+            let nameColumn = DossierRecord.listedColumns.count
             var summaries: [DraftSummary] = []
             let rows = try Row.fetchCursor(db, sql: sql)
             while let row = try rows.next() {
-                let dossier = try DossierRecord(row: row)
-                let name = try vault.flatMap { try Self.openText(row["residentName"], context: SealContext.fullName(dossier.residentId), vault: $0) }
+                let dossier = DossierRecord(listedRow: row)
+                let name = try vault.flatMap { try Self.openText(row[nameColumn], context: SealContext.fullName(dossier.residentId), vault: $0) }
                 summaries.append(DraftSummary(dossier: dossier, residentName: name))
             }
             return summaries
