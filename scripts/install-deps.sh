@@ -5,7 +5,8 @@ set -euo pipefail
 
 # postgresql-15: the tests of the PostgreSQL store run a throwaway cluster of their own.
 # libqrencode, libturbojpeg: the handout's QR code and the photos' sending copies.
-packages=(libsqlite3-dev libcurl4-openssl-dev libreadline-dev libqrencode-dev libturbojpeg0-dev libjpeg62-turbo-dev python3 python3-venv sqlite3 postgresql-15)
+# time: GNU time, which gives the benchmark the peak memory of a command it runs.
+packages=(libsqlite3-dev libcurl4-openssl-dev libreadline-dev libqrencode-dev libturbojpeg0-dev libjpeg62-turbo-dev python3 python3-venv sqlite3 postgresql-15 time)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -3,24 +3,39 @@ import Foundation
 import Glibc
 #endif
 
-/// A built binary run as its user runs it, timed from spawn to exit, with its own peak memory.
+/// A built binary run as its user runs it, timed from spawn to exit, with its own peak memory
+/// when asked (`measuresMemory`).
 ///
-/// Foundation's `Process` reaps the child itself and keeps its resource usage, so the suite
-/// spawns and waits with `posix_spawn` and `wait4`: the kernel's `ru_maxrss` of exactly this
-/// child (what `/usr/bin/time -v` prints as "Maximum resident set size").
+/// The suite spawns with `posix_spawn` and waits with `wait4`. The peak memory is not the
+/// `ru_maxrss` that `wait4` returns: glibc's `posix_spawn` starts the child in the parent's
+/// memory (`CLONE_VM | CLONE_VFORK`), and at `execve` the kernel keeps that memory's high-water
+/// mark as the child's `maxrss`, so a child spawned by this 200 MB process reported 200 MB
+/// whatever it used itself. `measuresMemory` runs the command under GNU `time` instead, which
+/// forks from its own small memory and reports exactly the command's peak ("%M").
 struct Child {
     struct Outcome {
         var status: Int32
         /// Spawn to exit, or to the moment `until` appeared on standard output.
         var seconds: Double
-        /// Peak resident set size, in kilobytes.
-        var maxRSSKilobytes: Int
+        /// Peak resident set size, in kilobytes, when `measuresMemory`.
+        var maxRSSKilobytes: Int?
         var output: String
     }
 
     var executable: URL
     var arguments: [String]
     var environment: [String: String]
+    /// Run under `/usr/bin/time` for the peak memory (a fork and an exec more: not for latencies).
+    var measuresMemory = false
+
+    init(executable: URL, arguments: [String], environment: [String: String], measuresMemory: Bool = false) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.measuresMemory = measuresMemory
+    }
+
+    static let gnuTime = URL(fileURLWithPath: "/usr/bin/time")
 
     /// The command as a volunteer would type it, for failure lines.
     var commandLine: String {
@@ -53,7 +68,15 @@ struct Child {
         posix_spawn_file_actions_adddup2(&actions, output[1], 2)
         posix_spawn_file_actions_addclose(&actions, output[0])
 
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let memoryFile = FileManager.default.temporaryDirectory.appending(path: "sotay-bench-rss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: memoryFile) }
+        let program = measuresMemory ? Self.gnuTime : executable
+        if measuresMemory {
+            guard marker == nil else { throw BenchFailure("peak memory is measured for commands that run to their end, not until a marker") }
+            guard FileManager.default.isExecutableFile(atPath: Self.gnuTime.path) else { throw BenchFailure.missing(Self.gnuTime) }
+        }
+        let commandArguments = measuresMemory ? [Self.gnuTime.path, "-f", "%M", "-o", memoryFile.path, executable.path] + arguments : [executable.path] + arguments
+        let argv = commandArguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
@@ -61,7 +84,7 @@ struct Child {
         }
         var pid: pid_t = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, program.path, &actions, nil, argv, envp)
         close(output[1])
         guard spawned == 0 else {
             close(output[0])
@@ -89,7 +112,14 @@ struct Child {
             throw BenchFailure(command: commandLine, status: exitStatus, output: String(decoding: seen, as: UTF8.self),
                                what: "exited with status \(exitStatus) without printing “\(marker)”")
         }
-        return Outcome(status: exitStatus, seconds: Double(end - start) / 1e9, maxRSSKilobytes: usage.ru_maxrss,
+        var peak: Int?
+        if measuresMemory {
+            // GNU time writes "Command exited with non-zero status N" before the figure when it fails.
+            let written = (try? String(contentsOf: memoryFile, encoding: .utf8)) ?? ""
+            peak = written.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard peak != nil else { throw BenchFailure(command: commandLine, status: exitStatus, output: written, what: "left no peak memory from /usr/bin/time") }
+        }
+        return Outcome(status: exitStatus, seconds: Double(end - start) / 1e9, maxRSSKilobytes: peak,
                        output: String(decoding: seen, as: UTF8.self))
     }
 }

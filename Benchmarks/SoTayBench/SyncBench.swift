@@ -55,7 +55,7 @@ enum SyncBench {
         let session = try LaptopSession.open(folder)
         defer { session.close() }
         let sync = Child(executable: Sotay.binary, arguments: ["sync", "--hub", "http://127.0.0.1:\(proxy.port)"],
-                         environment: LaptopEnvironment.inSession(folder))
+                         environment: LaptopEnvironment.inSession(folder), measuresMemory: true)
         let ours = try await Task.detached { try sync.run() }.value
         let baseline = await naive
         try ours.output.write(to: work.appending(path: "goodput-sync.log"), atomically: true, encoding: .utf8)
@@ -81,9 +81,9 @@ enum SyncBench {
                 met: goodput >= 0.90),
             BenchResult(
                 id: "memory-sync", title: "Peak memory of `sotay sync` during the bad-link sync",
-                value: Double(ours.maxRSSKilobytes) / 1024, unit: "MB", target: "< 64 MB",
-                detail: "ru_maxrss of the process (wait4), in an unlocked session; the first command of a session unlocks with scrypt 2^\(scale.logN), r = 8, which needs \(((128 * 8) << scale.logN) >> 20) MiB by itself (see incremental-time)",
-                met: ours.maxRSSKilobytes < 64 * 1024),
+                value: Double(ours.maxRSSKilobytes ?? 0) / 1024, unit: "MB", target: "< 64 MB",
+                detail: "the command's own peak RSS (GNU time %M), in an unlocked session; the first command of a session unlocks with scrypt 2^\(scale.logN), r = 8, which needs \(((128 * 8) << scale.logN) >> 20) MiB by itself (see incremental-time)",
+                met: (ours.maxRSSKilobytes ?? .max) < 64 * 1024),
         ]
     }
 
@@ -133,8 +133,9 @@ enum SyncBench {
         // and the same as the first command of a session, unlocking with scrypt.
         let idle = try Timing.samples(scale.idleRuns) { _ = try sync.succeed() }
         let firstSync = Child(executable: Sotay.binary, arguments: ["sync"], environment: LaptopEnvironment.of(folder))
-        var firstPeak = 0
-        let first = try Timing.samples(max(scale.idleRuns / 2, 1)) { firstPeak = max(firstPeak, try firstSync.succeed().maxRSSKilobytes) }
+        let first = try Timing.samples(max(scale.idleRuns / 2, 1)) { _ = try firstSync.succeed() }
+        let firstPeak = try Child(executable: Sotay.binary, arguments: ["sync"], environment: LaptopEnvironment.of(folder), measuresMemory: true)
+            .succeed().maxRSSKilobytes ?? 0
         let synced = Scale.count(scale.alreadySynced)
         return [
             BenchResult(
