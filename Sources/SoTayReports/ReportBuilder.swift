@@ -137,7 +137,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Alphabetical the Vietnamese way closely enough for a list: by the folded text, then exactly.
-    static func byLabel(_ lhs: String, _ rhs: String) -> Bool {
+    public static func byLabel(_ lhs: String, _ rhs: String) -> Bool {
         let (a, b) = (VietnameseFolding.fold(lhs), VietnameseFolding.fold(rhs))
         return a != b ? a < b : lhs < rhs
     }

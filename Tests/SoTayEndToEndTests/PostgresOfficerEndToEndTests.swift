@@ -117,6 +117,17 @@ struct PostgresOfficerEndToEndTests {
         #expect(reportStatus == 200 && (whole as? [String: Any])?["entries"] as? Int == 3, "\(String(describing: whole))")
         let (_, giaLoc) = try await Self.request(hub, "GET", "/v1/province/report?commune=X%C3%A3%20Gia%20L%E1%BB%99c&by=procedure", token: provinceToken)
         #expect((giaLoc as? [String: Any])?["entries"] as? Int == 2, "\(String(describing: giaLoc))")
+        // Each laptop logged its visits in a Thôn Đông: one village name, two villages, counted apart.
+        let (_, byVillage) = try await Self.request(hub, "GET", "/v1/province/report?by=village", token: provinceToken)
+        let groups = try #require(((byVillage as? [String: Any])?["grouping"] as? [String: Any])?["groups"] as? [[String: Any]], "\(String(describing: byVillage))")
+        #expect(groups.map { $0["label"] as? String ?? "" } == ["Xã An Bình · Thôn Đông", "Xã Gia Lộc · Thôn Đông"], "\(groups)")
+        #expect(groups.map { $0["entries"] as? Int ?? 0 } == [1, 2], "\(groups)")
+        let villageRows = ((byVillage as? [String: Any])?["breakdowns"] as? [[String: Any]])?.first { $0["dimension"] as? String == "village" }?["rows"] as? [[String: Any]]
+        #expect(villageRows?.map { $0["key"] as? String ?? "" } == ["Xã Gia Lộc · Thôn Đông", "Xã An Bình · Thôn Đông"], "\(String(describing: villageRows))")
+        // One commune's report names its villages plainly.
+        let (_, giaLocVillages) = try await Self.request(hub, "GET", "/v1/province/report?commune=X%C3%A3%20Gia%20L%E1%BB%99c&by=village", token: provinceToken)
+        let giaLocGroups = ((giaLocVillages as? [String: Any])?["grouping"] as? [String: Any])?["groups"] as? [[String: Any]]
+        #expect(giaLocGroups?.map { $0["label"] as? String ?? "" } == ["Thôn Đông"], "\(String(describing: giaLocGroups))")
         let rawReport = try JSONSerialization.data(withJSONObject: whole ?? [:])
         #expect(!String(decoding: rawReport, as: UTF8.self).contains("Người dân"))
         #expect(try await Self.request(hub, "GET", "/v1/province/report?commune=Kh%C3%B4ng", token: provinceToken).0 == 404)

@@ -7,16 +7,21 @@ import SoTayReports
 /// dialect. The activity table is presented under the column names the statements use
 /// (unquoted, so `a.procedureId` reads `procedureid`), `?` becomes `$n`, and every value is bound.
 extension PostgresHubStore: HubReportRepository {
-    /// Every commune's activities on this hub (a province's report); a volunteer is named with
-    /// their number, as on SQLite.
-    static let reportTable = reportTable(communeID: nil)
+    /// Every commune's activities on a hub of many communes (a province's report); a volunteer
+    /// is named with their number, as on SQLite.
+    static let reportTable = reportTable(communeID: nil, villagesByCommune: true)
 
     /// Every commune's activities, or (`communeID`) one commune's: the number is written into the
     /// statement as a literal, so the planner reads only that commune's part of the report index.
-    static func reportTable(communeID: Int64?) -> ActivityTable {
-        ActivityTable(
+    ///
+    /// With `villagesByCommune` (a report across communes) a village is counted as its commune's
+    /// number and its name ("12 · Thôn Đông"): two communes may each have a Thôn Đông, and they
+    /// are not one village. `namingCommunes` then writes the commune's name for its number.
+    static func reportTable(communeID: Int64?, villagesByCommune: Bool = false) -> ActivityTable {
+        let village = villagesByCommune ? "act.commune_id || '\(communeSeparator)' || act.village AS village" : "act.village"
+        return ActivityTable(
             from: """
-                (SELECT act.occurred_at AS occurredat, act.kind, act.village, act.volunteer_id AS volunteerid, act.procedure_id AS procedureid,
+                (SELECT act.occurred_at AS occurredat, act.kind, \(village), act.volunteer_id AS volunteerid, act.procedure_id AS procedureid,
                         act.resident_id AS residentid, act.outcome, act.reason, act.payment, act.outside_commune::integer AS outsidecommune,
                         act.participants, act.satisfaction, act.undone, act.commune_id AS communeid
                  FROM activity act\(communeID.map { " WHERE act.commune_id = \($0)" } ?? "")) a JOIN volunteer v ON v.id = a.volunteerid
@@ -31,7 +36,9 @@ extension PostgresHubStore: HubReportRepository {
     /// The report of one commune (`communeID`), or of every commune (nil).
     public func report(month: ReportMonth, scope: Report.Scope, by grouping: Indicator.Dimension?, builder: ReportBuilder,
                        communeID: Int64?) async throws -> Report {
-        let table = Self.reportTable(communeID: communeID)
+        // A hub of one commune (or a report of one) names its villages plainly.
+        let communes = communeID == nil ? try await communeNames() : [:]
+        let table = Self.reportTable(communeID: communeID, villagesByCommune: communes.count > 1)
         // The builder asks its statements synchronously: a first pass only lists them (they come
         // from the definitions, never from results), they run here, and a second pass reads the
         // answers.
@@ -44,7 +51,45 @@ extension PostgresHubStore: HubReportRepository {
                 return ReportRow(key: key, values: try (1..<row.count).map { index in try row[index].decode(Int?.self) ?? 0 })
             }
         }
-        return try builder.build(month: month, scope: scope, table: table, by: grouping, database: Answers(rows: answers))
+        let report = try builder.build(month: month, scope: scope, table: table, by: grouping, database: Answers(rows: answers))
+        return communes.count > 1 ? Self.namingCommunes(in: report, names: communes) : report
+    }
+
+    /// Every commune's name by its number.
+    func communeNames() async throws -> [Int64: String] {
+        Dictionary(try await rows("SELECT id, name FROM commune").map { row in
+            (try row.value("id", Int64.self), try row.value("name", String.self))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Between a commune's number and a village's name in a report across communes.
+    static let communeSeparator = " · "
+
+    /// The report with each village's commune number ("12 · Thôn Đông") written as the commune's
+    /// name ("Xã Gia Lộc · Thôn Đông"), in the village breakdowns and a grouping by village.
+    static func namingCommunes(in report: Report, names: [Int64: String]) -> Report {
+        func named(_ key: String) -> String {
+            guard let range = key.range(of: communeSeparator), let id = Int64(key[..<range.lowerBound]), let name = names[id] else { return key }
+            return name + communeSeparator + key[range.upperBound...]
+        }
+        var report = report
+        for index in report.breakdowns.indices where report.breakdowns[index].dimension == Indicator.Dimension.village.rawValue {
+            for row in report.breakdowns[index].rows.indices {
+                report.breakdowns[index].rows[row].key = named(report.breakdowns[index].rows[row].key)
+                report.breakdowns[index].rows[row].label = named(report.breakdowns[index].rows[row].label)
+            }
+            // In the builder's order: the most first, then by name.
+            report.breakdowns[index].rows.sort { $0.value != $1.value ? $0.value > $1.value : ReportBuilder.byLabel($0.label, $1.label) }
+        }
+        if var grouping = report.grouping, grouping.dimension == Indicator.Dimension.village.rawValue {
+            for index in grouping.groups.indices {
+                grouping.groups[index].key = named(grouping.groups[index].key)
+                grouping.groups[index].label = named(grouping.groups[index].label)
+            }
+            grouping.groups.sort { ReportBuilder.byLabel($0.label, $1.label) }
+            report.grouping = grouping
+        }
+        return report
     }
 
     /// `?` placeholders as `$1…$n`, each value bound (the statements hold no `?` elsewhere).
