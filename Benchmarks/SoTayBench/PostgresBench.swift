@@ -45,8 +45,10 @@ enum PostgresBench {
         return try await body(client)
     }
 
-    /// A new, empty database on the server (dropped first if an earlier run left it); its URL.
-    static func freshDatabase(_ name: String, server: URL) async throws -> URL {
+    /// A new, empty database on the server (dropped first if an earlier run left it), named
+    /// `sotay_bench_` and `name`; its URL.
+    static func freshDatabase(_ shortName: String, server: URL) async throws -> URL {
+        let name = "sotay_bench_" + shortName
         try await withClient(server) { client in
             try await client.query("DROP DATABASE IF EXISTS \(unescaped: name)")
             try await client.query("CREATE DATABASE \(unescaped: name)")
@@ -55,6 +57,32 @@ enum PostgresBench {
         components?.path = "/" + name
         guard let url = components?.url else { throw BenchFailure("cannot name database \(name) on \(server)") }
         return url
+    }
+
+    /// Leaves the server idle for what runs next: the benchmark's databases dropped, a
+    /// checkpoint written, and no autovacuum worker still at work (at most a minute). In one full
+    /// run the field figures, measured right after the ingest, came out half as slow again (even
+    /// `sotay --version`) while PostgreSQL worked through what the ingest had left it.
+    static func settle() async throws {
+        let server = try server()
+        try await withClient(server) { client in
+            // Only the ones `freshDatabase` made: the server may be someone's own (SOTAY_BENCH_POSTGRES_URL).
+            // SOTAY_BENCH_KEEP=1 keeps them, for profiling.
+            var databases: [String] = []
+            let keep = ProcessInfo.processInfo.environment["SOTAY_BENCH_KEEP"] == "1"
+            for try await name in try await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'sotay\\_bench\\_%'").decode(String.self) {
+                databases.append(name)
+            }
+            for name in databases where !keep && name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                try await client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
+            }
+            try await client.query("CHECKPOINT")
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline,
+                  try await scalar(client, "SELECT count(*)::bigint FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'") > 0 {
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
     }
 
     /// Errors only, for the hub stores the suite opens itself: PostgresNIO warns when a query

@@ -33,6 +33,16 @@ public final class WebDriver: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        do {
+            try await startSession(width: width, height: height)
+        } catch {
+            // Not left running when the session cannot start.
+            await quit()
+            throw error
+        }
+    }
+
+    private func startSession(width: Int, height: Int) async throws {
         let deadline = Date().addingTimeInterval(20)
         while true {
             if let status = try? await call("GET", "/status", nil) as? [String: Any], status["ready"] as? Bool == true { break }
@@ -53,9 +63,16 @@ public final class WebDriver: @unchecked Sendable {
     }
 
     /// Ends the session and chromedriver (and with it Chromium).
+    /// chromedriver was once found still running, orphaned, after a `make test`: it is killed if
+    /// SIGTERM has not ended it within 5 seconds.
     public func quit() async {
         if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)", nil) }
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         try? FileManager.default.removeItem(at: log)
     }
 
