@@ -74,8 +74,8 @@ extension Store {
     /// Returns whether one was kept.
     @discardableResult
     public func forgetSession() -> Bool {
-        guard let keyring = try? keyring() else { return false }
-        return SessionKeyring.forget(name: keyring.sessionName)
+        guard let name = keyringName() else { return false }
+        return SessionKeyring.forget(name: name)
     }
 
     private func unlocked(_ keyring: KeyringRecord, wrapping: SymmetricKey) throws(StoreError) -> Store {

@@ -91,7 +91,7 @@ public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
 }
 
 extension DossierRecord {
-    /// The columns `init(row:)` reads, in its order: a listing selects exactly these.
+    /// The columns `init(listedRow:)` reads, in its order: a listing selects exactly these.
     static let listedColumns = [
         "id", "residentId", "procedureId", "packVersion", "status", "intake", "village", "commune", "requiredCount", "satisfiedCount",
         "walkFinishedAt", "createdAt", "updatedAt", "revision", "readyAt", "sentRevision", "hubStatus", "hubReason", "portalCode", "hubStatusAt",

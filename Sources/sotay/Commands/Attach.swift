@@ -181,7 +181,7 @@ struct SettingsCommand: ParsableCommand {
                                                    "unlocked-minutes must be a number of minutes from 0 to \(SessionKeyring.maximumMinutes) (0: ask for the passphrase every time)."))
                 }
                 try store.setSetting(setting, String(minutes))
-                // A shorter time (or none) takes effect now, not at the next expiry.
+                // 0 takes effect now: the key kept is dropped (a shorter time applies from the next command).
                 if minutes == 0 { store.forgetSession() }
             case .retentionDays:
                 guard let days = Int(value), (0...365).contains(days) else {
