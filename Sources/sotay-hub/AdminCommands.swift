@@ -30,19 +30,20 @@ struct Volunteers: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Danh sách tình nguyện viên.")
         @OptionGroup var options: HubOptions
         @Flag(help: "In dạng JSON.") var json = false
 
         struct Item: Encodable { var id: Int64; var name: String; var village: String; var commune: String; var devices: Int; var createdAt: Date }
 
-        func run() throws {
-            let store = try options.openStore()
-            let devices = try store.devices().filter { $0.revokedAt == nil }
-            let items = try store.volunteers().map { volunteer in
-                Item(id: volunteer.id ?? 0, name: volunteer.name, village: volunteer.village, commune: volunteer.commune,
-                     devices: devices.filter { $0.volunteerId == volunteer.id }.count, createdAt: volunteer.createdAt)
+        func run() async throws {
+            let items = try await options.withRepository { store in
+                let devices = try await store.enrolledDevices().filter { $0.revokedAt == nil }
+                return try await store.volunteers().map { volunteer in
+                    Item(id: volunteer.id ?? 0, name: volunteer.name, village: volunteer.village, commune: volunteer.commune,
+                         devices: devices.filter { $0.volunteerId == volunteer.id }.count, createdAt: volunteer.createdAt)
+                }
             }
             if json { return try printJSON(items) }
             guard !items.isEmpty else {
@@ -79,22 +80,23 @@ struct EnrollCode: AsyncParsableCommand {
 struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Các máy đã ghi danh: xem, thu hồi.", subcommands: [List.self, Revoke.self])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Danh sách máy đã ghi danh.")
         @OptionGroup var options: HubOptions
         @Flag(help: "In dạng JSON.") var json = false
 
         struct Item: Encodable { var id: String; var name: String; var volunteerId: Int64; var enrolledAt: Date; var lastSeenAt: Date?; var revokedAt: Date? }
 
-        func run() throws {
-            let store = try options.openStore()
-            let devices = try store.devices()
+        func run() async throws {
+            let (devices, names) = try await options.withRepository { store in
+                (try await store.enrolledDevices(), Dictionary(try await store.volunteers().map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first }))
+            }
             if json {
                 return try printJSON(devices.map { Item(id: $0.id, name: $0.name, volunteerId: $0.volunteerId, enrolledAt: $0.enrolledAt, lastSeenAt: $0.lastSeenAt, revokedAt: $0.revokedAt) })
             }
             guard !devices.isEmpty else { return print(options.t("Chưa có máy nào ghi danh.", "No device is enrolled yet.")) }
             for device in devices {
-                let name = try store.volunteerName(device.volunteerId) ?? "?"
+                let name = names[device.volunteerId] ?? "?"
                 let state = device.revokedAt.map { options.t("đã thu hồi \(vietnamTime($0))", "revoked \(vietnamTime($0))") }
                     ?? options.t("đồng bộ lần cuối \(device.lastSeenAt.map(vietnamTime) ?? "—")", "last sync \(device.lastSeenAt.map(vietnamTime) ?? "—")")
                 print("  \(device.id)  \(device.name) · \(name) · \(state)")
@@ -102,26 +104,28 @@ struct Devices: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Thu hồi một máy (mất máy, đổi người): mã truy cập của nó hết hiệu lực ngay.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã máy (xem: sotay-hub devices list).", valueName: "mã-máy")) var device: String
 
-        func run() throws {
-            let device = try options.openStore().revokeDevice(device)
+        func run() async throws {
+            let key = device
+            let device = try await options.withRepository { store in try await store.revokeDevice(key, now: Date()) }
             print(options.t("Đã thu hồi máy \(device.id) (\(device.name)). Hồ sơ nó đã gửi vẫn được giữ.",
                             "Revoked device \(device.id) (\(device.name)). The dossiers it sent are kept."))
         }
     }
 }
 
-struct Announce: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Gửi một thông báo đến mọi tình nguyện viên ở lần đồng bộ tới.")
+struct Announce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Gửi một thông báo đến mọi tình nguyện viên ở lần đồng bộ tới (máy chủ tỉnh: mọi xã).")
     @OptionGroup var options: HubOptions
     @Argument(help: ArgumentHelp("Nội dung thông báo.", valueName: "nội-dung")) var message: String
 
-    func run() throws {
-        try options.openStore().announce(message)
+    func run() async throws {
+        let message = message
+        try await options.withRepository { store in try await store.announce(message, now: Date()) }
         print(options.t("Đã gửi thông báo; máy tình nguyện viên nhận ở lần đồng bộ tới.", "Announcement queued; laptops get it at their next sync."))
     }
 }

@@ -25,10 +25,10 @@ struct Dossiers: ParsableCommand {
         var receivedAt: Date
         var updatedAt: Date
 
-        init(_ dossier: HubDossier, store: HubStore) throws {
+        init(_ dossier: HubDossier, volunteer: String?) {
             id = dossier.id
             volunteerId = dossier.volunteerId
-            volunteer = try store.volunteerName(dossier.volunteerId) ?? ""
+            self.volunteer = volunteer ?? ""
             procedureId = dossier.procedureId
             residentName = dossier.residentName
             village = dossier.village
@@ -42,20 +42,24 @@ struct Dossiers: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Danh sách hồ sơ, mới nhất trước.")
         @OptionGroup var options: HubOptions
         @Option(help: ArgumentHelp("Chỉ trạng thái này: \(DossierStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "trạng-thái"))
         var status: DossierStatus?
+        @Option(help: ArgumentHelp("Chỉ hồ sơ của xã này (máy chủ tỉnh nhiều xã).", valueName: "tên-xã")) var commune: String?
         @Flag(help: "In dạng JSON.") var json = false
 
-        func run() throws {
-            let store = try options.openStore()
-            let dossiers = try store.dossiers(status: status)
-            // The list shows residents' names: one audit row per dossier shown, before it is.
-            let named = dossiers.filter { $0.residentName != nil }.map(\.id)
-            if !named.isEmpty { try store.appendAudit(options.localActor, .dossierList, dossierIDs: named) }
-            let items = try dossiers.map { try Item($0, store: store) }
+        func run() async throws {
+            let (options, status, commune) = (options, status, commune)
+            let items = try await options.withRepository { store in
+                let dossiers = try await store.dossiers(status: status, commune: commune)
+                // The list shows residents' names: one audit row per dossier shown, before it is.
+                let named = dossiers.filter { $0.residentName != nil }.map(\.id)
+                if !named.isEmpty { try await store.appendAudit(options.localActor, .dossierList, dossierIDs: named, blobSHA256: nil, volunteerID: nil, now: Date()) }
+                let names = Dictionary(try await store.volunteers().map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
+                return dossiers.map { Item($0, volunteer: names[$0.volunteerId]) }
+            }
             if json { return try printJSON(items) }
             guard !items.isEmpty else { return print(options.t("Không có hồ sơ nào.", "No dossiers.")) }
             for item in items {
@@ -66,7 +70,7 @@ struct Dossiers: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Xem một hồ sơ: trạng thái, các lần gửi, câu trả lời.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã hồ sơ (đủ 4 ký tự đầu trở lên).", valueName: "mã")) var id: String
@@ -100,28 +104,34 @@ struct Dossiers: ParsableCommand {
             var otherDevice: Bool
         }
 
-        func run() throws {
-            let store = try options.openStore()
-            let dossier = try store.dossier(id)
-            try store.appendAudit(options.localActor, .dossierShow, dossierIDs: [dossier.id])
-            let decoder = WireProtocol.decoder()
-            let stored = try store.revisions(of: dossier.id)
-            let creator = stored.first?.deviceId
-            let revisions = stored.map { revision in
-                Revision(revision: revision.revision, kind: revision.kind, deviceId: revision.deviceId, receivedAt: revision.receivedAt,
-                         contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)),
-                         otherDevice: revision.deviceId != creator)
-            }
-            let item = try Item(dossier, store: store)
+        func run() async throws {
+            let (options, key, export) = (options, id, export)
             let folder = export.map { URL(fileURLWithPath: $0) }
             if let folder { try Blobs.makeFolder(folder, options: options) }
-            let attachments = try (revisions.last?.content?.attachments ?? []).map { attachment in
-                let copy = folder.map { Blobs.exportName(attachment.sha256, mediaType: attachment.mediaType, document: attachment.document, in: $0) }
-                if let copy {
-                    try store.appendAudit(options.localActor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: attachment.sha256)
-                    try store.exportBlob(sha256: attachment.sha256, to: copy)
+            let (item, revisions, attachments) = try await options.withRepository { store in
+                let dossier = try await store.dossier(key)
+                try await store.appendAudit(options.localActor, .dossierShow, dossierIDs: [dossier.id], blobSHA256: nil, volunteerID: nil, now: Date())
+                let decoder = WireProtocol.decoder()
+                let stored = try await store.revisions(of: dossier.id)
+                let creator = stored.first?.deviceId
+                let revisions = stored.map { revision in
+                    Revision(revision: revision.revision, kind: revision.kind, deviceId: revision.deviceId, receivedAt: revision.receivedAt,
+                             contentSHA256: revision.contentSHA256, content: try? decoder.decode(DossierUpload.self, from: Data(revision.body.utf8)),
+                             otherDevice: revision.deviceId != creator)
                 }
-                return Attachment(document: attachment.document, mediaType: attachment.mediaType, size: attachment.size, sha256: attachment.sha256, path: copy?.path)
+                let item = Item(dossier, volunteer: try await store.volunteerName(dossier.volunteerId))
+                var attachments: [Attachment] = []
+                for attachment in revisions.last?.content?.attachments ?? [] {
+                    let copy = folder.map { Blobs.exportName(attachment.sha256, mediaType: attachment.mediaType, document: attachment.document, in: $0) }
+                    if let copy {
+                        try await store.appendAudit(options.localActor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: attachment.sha256,
+                                                    volunteerID: nil, now: Date())
+                        try await store.exportBlob(sha256: attachment.sha256, to: copy)
+                    }
+                    attachments.append(Attachment(document: attachment.document, mediaType: attachment.mediaType, size: attachment.size,
+                                                  sha256: attachment.sha256, path: copy?.path))
+                }
+                return (item, revisions, attachments)
             }
             if json { return try printJSON(Detail(dossier: item, revisions: revisions, attachments: attachments)) }
             print("\(item.id)")
@@ -152,7 +162,7 @@ struct Dossiers: ParsableCommand {
         }
     }
 
-    struct SetStatus: ParsableCommand {
+    struct SetStatus: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-status", abstract: "Đổi trạng thái một hồ sơ; tình nguyện viên nhận được ở lần đồng bộ tới.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã hồ sơ.", valueName: "mã")) var id: String
@@ -160,10 +170,13 @@ struct Dossiers: ParsableCommand {
         @Option(name: .customLong("portal-code"), help: ArgumentHelp("Mã hồ sơ trên Cổng dịch vụ công.", valueName: "mã")) var portalCode: String?
         @Option(help: ArgumentHelp("Lý do (bắt buộc với needs-supplement và rejected).", valueName: "lý-do")) var reason: String?
 
-        func run() throws {
-            let store = try options.openStore()
-            let dossier = try store.setStatus(id, to: status, portalCode: portalCode, reason: reason)
-            try store.appendAudit(options.localActor, .statusChange, dossierIDs: [dossier.id])
+        func run() async throws {
+            let (options, key, status, portalCode, reason) = (options, id, status, portalCode, reason)
+            let dossier = try await options.withRepository { store in
+                let dossier = try await store.setStatus(key, to: status, portalCode: portalCode, reason: reason, now: Date())
+                try await store.appendAudit(options.localActor, .statusChange, dossierIDs: [dossier.id], blobSHA256: nil, volunteerID: nil, now: Date())
+                return dossier
+            }
             print(options.t("Hồ sơ \(dossier.id.prefix(8)): \(dossier.status.rawValue). Tình nguyện viên sẽ nhận ở lần đồng bộ tới.",
                             "Dossier \(dossier.id.prefix(8)): \(dossier.status.rawValue). The volunteer gets it at the next sync."))
         }

@@ -17,10 +17,10 @@ struct RelayHub: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Tệp trả về (mặc định: TỆP.return).", valueName: "tệp")) var to: String?
 
         func run() async throws {
+            let store = try options.openStore()
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw RelayLine(vi: "Không đọc được tệp \(file): kiểm tra đường dẫn và USB.", en: "Cannot read \(file): check the path and the USB stick.")
             }
-            let store = try options.openStore()
             let destination = to ?? file + ".return"
             let result: RelayImportResult
             do {

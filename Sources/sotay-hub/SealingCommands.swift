@@ -6,22 +6,24 @@ import SoTayHub
 struct Blobs: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Tệp đính kèm (ảnh, bản chụp giấy tờ) máy chủ giữ, đã mã hóa.", subcommands: [Export.self])
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Giải mã tệp đính kèm ra một thư mục (quyền 600), theo mã SHA-256 (xem: sotay-hub dossiers show MÃ).")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Mã SHA-256 của tệp (64 chữ số hex).", valueName: "sha256")) var hashes: [String]
         @Option(help: ArgumentHelp("Thư mục ghi ra.", valueName: "thư-mục")) var out: String
 
-        func run() throws {
-            let store = try options.openStore()
+        func run() async throws {
+            let (options, hashes) = (options, hashes)
             let folder = URL(fileURLWithPath: out)
             try Blobs.makeFolder(folder, options: options)
-            for hash in hashes {
-                let destination = folder.appending(path: hash.lowercased())
-                // An opened copy of a resident's paper leaves the hub: logged before it is written.
-                try store.appendAudit(options.localActor, .attachmentDownload, dossierIDs: [], blobSHA256: hash.lowercased())
-                try store.exportBlob(sha256: hash.lowercased(), to: destination)
-                print(destination.path)
+            try await options.withRepository { store in
+                for hash in hashes {
+                    let destination = folder.appending(path: hash.lowercased())
+                    // An opened copy of a resident's paper leaves the hub: logged before it is written.
+                    try await store.appendAudit(options.localActor, .attachmentDownload, dossierIDs: [], blobSHA256: hash.lowercased(), volunteerID: nil, now: Date())
+                    try await store.exportBlob(sha256: hash.lowercased(), to: destination)
+                    print(destination.path)
+                }
             }
         }
     }

@@ -177,7 +177,7 @@ enum StaffCommand {
 }
 
 /// `sotay-hub audit`: who read which resident's data, when, from where.
-struct Audit: ParsableCommand {
+struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Nhật ký truy cập dữ liệu cá nhân: ai đã xem hoặc tải hồ sơ nào, lúc nào, từ đâu (chỉ thêm, không sửa xóa được).",
         discussion: """
@@ -191,13 +191,14 @@ struct Audit: ParsableCommand {
     @Option(help: ArgumentHelp("Chỉ hồ sơ có mã bắt đầu bằng đây.", valueName: "mã")) var dossier: String?
     @Flag(help: "In dạng JSON.") var json = false
 
-    func run() throws {
+    func run() async throws {
         var from: Date?
         if let since {
             guard let date = AuditDate.day(since) else { throw HubError.invalidDate(since) }
             from = date
         }
-        var entries = try options.openStore().auditEntries(since: from)
+        let start = from
+        var entries = try await options.withRepository { store in try await store.auditEntries(since: start, after: 0, limit: nil) }
         if let dossier = dossier?.trimmingCharacters(in: .whitespaces).lowercased(), !dossier.isEmpty {
             entries = entries.filter { $0.dossierId?.hasPrefix(dossier) == true }
         }

@@ -34,8 +34,8 @@ struct PostgresSyncEndToEndTests {
         let communes = try #require(try hub.adminJSON(["communes", "list", "--json", "--database", url]) as? [[String: Any]])
         #expect(communes.count == 1 && communes.first?["name"] as? String == "Xã Gia Lộc" && communes.first?["volunteers"] as? Int == 1)
         // A command that does not run on PostgreSQL yet says so, instead of reading a SQLite file.
-        let unsupported = try hub.admin(["dossiers", "list", "--database", url])
-        #expect(unsupported.status == 2 && unsupported.stderr.contains("PostgreSQL"), "\(unsupported.stderr)")
+        let unsupported = try hub.admin(["relay", "import", "/nonexistent.sotay-relay", "--database", url])
+        #expect(unsupported.status != 0 && unsupported.stderr.contains("PostgreSQL"), "\(unsupported.stderr)")
         // Another process on the same database: an officer's decisions, read back below.
         let admin = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
         let sotay = try Sotay()
@@ -74,19 +74,49 @@ struct PostgresSyncEndToEndTests {
         let shown = try #require(try laptop.json(["drafts", "show", ids[0], "--json"]) as? [String: Any])
         let receipts = try #require(shown["receipts"] as? [[String: Any]])
         #expect(receipts.count == 1 && receipts.first?["signatureValid"] as? Bool == true)
+        // Nothing new: one small request.
+        let before = hub.requestCount()
+        #expect(try laptop.run(["sync"]).status == 0)
+        #expect(hub.requestCount() - before == 1)
 
-        // An officer's decision, written by another process on the same database, comes back.
-        _ = try await admin.setStatus(ids[0], to: .needsSupplement, portalCode: nil, reason: "Thiếu bản chụp giấy chứng sinh", now: Date())
+        // The IT person's commands on the same database: the dossiers with their residents' names
+        // (each listing and showing audited), the device, a decision and an announcement that
+        // reach the laptop at its next sync.
+        let listed = try #require(try hub.adminJSON(["dossiers", "list", "--json", "--database", url]) as? [[String: Any]])
+        #expect(Set(listed.compactMap { $0["id"] as? String }) == Set(ids))
+        #expect(Set(listed.compactMap { $0["residentName"] as? String }) == ["Người dân 0", "Người dân 1", "Người dân 2"])
+        #expect(listed.allSatisfy { $0["volunteer"] as? String == "Nguyễn Văn An" })
+        let ofCommune = try #require(try hub.adminJSON(["dossiers", "list", "--json", "--commune", "Xã Gia Lộc", "--database", url]) as? [[String: Any]])
+        #expect(ofCommune.count == 3)
+        let noCommune = try hub.admin(["dossiers", "list", "--commune", "Xã Không Có", "--database", url])
+        #expect(noCommune.status != 0 && noCommune.stderr.contains("Xã Không Có"), "\(noCommune.stderr)")
+        let detail = try #require(try hub.adminJSON(["dossiers", "show", String(ids[1].prefix(8)), "--json", "--database", url]) as? [String: Any])
+        #expect((detail["dossier"] as? [String: Any])?["residentName"] as? String == "Người dân 1")
+        #expect((detail["revisions"] as? [[String: Any]])?.count == 1)
+        let devices = try #require(try hub.adminJSON(["devices", "list", "--json", "--database", url]) as? [[String: Any]])
+        #expect(devices.count == 1 && devices.first?["revokedAt"] == nil)
+        let volunteers = try #require(try hub.adminJSON(["volunteers", "list", "--json", "--database", url]) as? [[String: Any]])
+        #expect(volunteers.count == 1 && volunteers.first?["devices"] as? Int == 1)
+        let decided = try hub.admin(["dossiers", "set-status", ids[0], "needs-supplement", "--reason", "Thiếu bản chụp giấy chứng sinh", "--database", url])
+        #expect(decided.status == 0, "\(decided.stderr)")
+        let announced = try hub.admin(["announce", "Thứ Bảy này trực ở nhà văn hóa thôn", "--database", url])
+        #expect(announced.status == 0, "\(announced.stderr)")
+        let audit = try #require(try hub.adminJSON(["audit", "--json", "--database", url]) as? [[String: Any]])
+        let actions = audit.compactMap { $0["action"] as? String }
+        #expect(actions.filter { $0 == "dossier.list" }.count >= 3, "\(actions)")
+        #expect(actions.contains("dossier.show") && actions.contains("dossier.set-status"), "\(actions)")
+
         #expect(try laptop.run(["sync"]).status == 0)
         let status = try #require(try laptop.json(["status", "--json"]) as? [String: Any])
         let followUps = try #require(status["followUps"] as? [[String: Any]])
         #expect(followUps.map { $0["id"] as? String } == [ids[0]])
         #expect(followUps.first?["reason"] as? String == "Thiếu bản chụp giấy chứng sinh")
+        let announcements = try #require(status["announcements"] as? [[String: Any]], "\(status.keys.sorted())")
+        #expect(announcements.contains { $0["message"] as? String == "Thứ Bảy này trực ở nhà văn hóa thôn" })
+        #expect(try hub.admin(["devices", "revoke", try #require(devices.first?["id"] as? String), "--database", url]).status == 0)
+        let refused = try laptop.run(["sync"])
+        #expect(refused.status != 0 && refused.stderr.contains("thu hồi"), "\(refused.stderr)")
 
-        // Nothing new: one small request.
-        let before = hub.requestCount()
-        #expect(try laptop.run(["sync"]).status == 0)
-        #expect(hub.requestCount() - before == 1)
         await admin.close()
     }
 
