@@ -28,6 +28,8 @@ struct Scale: Sendable {
     // Incremental sync (benchmark 2).
     var alreadySynced: Int
     var idleRuns: Int
+    /// First sync (benchmark 2b): dossiers ready on a laptop that never synced.
+    var firstSyncDossiers: Int
 
     // Hub ingest (benchmark 3).
     var clients: Int
@@ -55,7 +57,7 @@ struct Scale: Sendable {
         smoke: false,
         drafts: 10_000, activities: 100_000, commandRuns: 7, searchQueries: 400, searchRounds: 5, logN: KeyDerivation.standardLogN,
         dossiers: 20, photosPerDossier: 2, photoBytes: 300 * 1024, link: badLink,
-        alreadySynced: 10_000, idleRuns: 5,
+        alreadySynced: 10_000, idleRuns: 5, firstSyncDossiers: 10_000,
         clients: 50, dossiersPerClient: 20,
         volunteerActivities: 100_000, hubActivities: 1_000_000, reportRuns: 5,
         postgresClients: [50, 500], postgresDossiersPerClient: 20, provinceActivities: 10_000_000, provinceCommunes: 100)
@@ -68,7 +70,7 @@ struct Scale: Sendable {
         dossiers: 2, photosPerDossier: 1, photoBytes: 120 * 1024,
         link: FaultProxy.Faults(bytesPerSecond: 1_000_000, latency: .milliseconds(5), resetOnCut: true,
                                 cutLinkEveryUpstreamBytes: 100_000, handshakeRoundTrip: true),
-        alreadySynced: 20, idleRuns: 1,
+        alreadySynced: 20, idleRuns: 1, firstSyncDossiers: 30,
         clients: 3, dossiersPerClient: 2,
         volunteerActivities: 1_000, hubActivities: 5_000, reportRuns: 1,
         postgresClients: [3, 6], postgresDossiersPerClient: 2, provinceActivities: 5_000, provinceCommunes: 10)

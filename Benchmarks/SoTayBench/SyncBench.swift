@@ -151,6 +151,51 @@ enum SyncBench {
         ]
     }
 
+    // MARK: 2b. First sync
+
+    /// A laptop that has never synced, with ten thousand dossiers ready (a volunteer's months
+    /// offline, or a laptop enrolled late): `sotay sync` in an unlocked session, start to exit,
+    /// against a hub on this machine. What the volunteer waits for is the outbox's bookkeeping
+    /// (its fsyncs) and the requests; the hub's ingest is benchmark 3. The baseline, in the same
+    /// run: the same sync of another laptop's ten thousand, one dossier at a time and booked one by
+    /// one (`SOTAY_SYNC_LANES=1 SOTAY_SYNC_WINDOW=1`, the engine before the windows).
+    static func firstSync(work: URL, pack: ContentPack, scale: Scale) async throws -> [BenchResult] {
+        func run(_ name: String, seed: UInt64, pacing: [String: String]) async throws -> (seconds: Double, requests: Int) {
+            let hub = try BenchHub()
+            defer { hub.stop() }
+            let folder = work.appending(path: "first-sync-\(name)")
+            let store = try LaptopFiller.prepare(folder)
+            try LaptopFiller(profile: LaptopFiller.profile, procedureID: "ly-lich-tu-phap", packVersion: pack.version, seed: seed)
+                .fill(folder, count: scale.firstSyncDossiers, ready: true)
+            let sealed = try LaptopFiller.seal(store, logN: scale.logN)
+            try await hub.enrol(sealed, name: "Trần Văn Bình")
+            let session = try LaptopSession.open(folder)
+            defer { session.close() }
+            let sync = Child(executable: Sotay.binary, arguments: ["sync"], environment: LaptopEnvironment.inSession(folder).merging(pacing) { $1 })
+            let before = hub.requestsAnswered()
+            let outcome = try sync.succeed()
+            let requests = hub.requestsAnswered() - before
+            let held = try hub.admin.dossiers().count
+            let waiting = try session.store.waitingDossierCount()
+            guard held == scale.firstSyncDossiers, waiting == 0 else {
+                throw BenchFailure(command: sync.commandLine, status: outcome.status, output: outcome.output,
+                                   what: "exited with status 0 but the hub holds \(held) dossiers of \(scale.firstSyncDossiers), and \(waiting) still wait on the laptop")
+            }
+            return (outcome.seconds, requests)
+        }
+        let windows = try await run("windows", seed: 5, pacing: [:])
+        let oneByOne = try await run("one-by-one", seed: 6, pacing: ["SOTAY_SYNC_LANES": "1", "SOTAY_SYNC_WINDOW": "1"])
+        let count = Double(scale.firstSyncDossiers)
+        let rate = count / windows.seconds, baseline = count / oneByOne.seconds
+        let pacing = SyncEngine.Pacing()
+        return [BenchResult(
+            id: "first-sync", title: "First sync of \(Scale.count(scale.firstSyncDossiers)) dossiers to a hub on this machine: `sotay sync` in an unlocked session",
+            value: rate, unit: "dossiers/s", target: "≥ 600 dossiers/s",
+            detail: String(format: "%.1f s, %d requests (%d in flight, booked %d at a time); one dossier at a time, booked one by one: %.0f dossiers/s (%.1f s), %.1f× slower",
+                           windows.seconds, windows.requests, pacing.lanes, pacing.window, baseline, oneByOne.seconds, rate / baseline),
+            met: rate >= 600)]
+    }
+
     // MARK: 3. Hub ingest
 
     static func ingest(work: URL, pack: ContentPack, scale: Scale) async throws -> [BenchResult] {

@@ -20,7 +20,7 @@ let usage = """
 
     Runs the benchmark suite against the binaries beside it (sotay, sotay-hub) and writes
     results.json and RESULTS.md into the output folder (default: bench).
-      --only id,id   runs some benchmarks and writes nothing: goodput incremental ingest ingest-pg field report report-pg console photos
+      --only id,id   runs some benchmarks and writes nothing: goodput incremental first-sync ingest ingest-pg field report report-pg console photos
       --smoke        every benchmark on tiny data, in well under a minute (part of `make test`);
                      writes into a temporary folder unless an output folder is given
     SOTAY_BENCH_KEEP=1 keeps the generated data; SOTAY_BENCH_NAIVE=0 leaves out the naive uploader.
@@ -40,6 +40,7 @@ func say(_ line: String) {
 let benchmarks: [(id: String, title: String, runs: [String])] = [
     ("goodput", "Sync goodput over a bad link, and the peak memory of `sotay sync`", ["sotay", "sotay-hub"]),
     ("incremental", "Incremental sync", ["sotay", "sotay-hub"]),
+    ("first-sync", "First sync of a laptop's backlog", ["sotay", "sotay-hub"]),
     ("ingest", "Hub ingest, and the hub's peak memory", ["sotay-hub"]),
     ("field", "Field latency of `sotay` commands, and procedure search", ["sotay"]),
     ("report", "Monthly reports against the sqlite3 shell", []),
@@ -125,6 +126,7 @@ func runSuite(_ options: Options) async -> Int32 {
             switch benchmark.id {
             case "goodput": figures = try await SyncBench.goodput(work: work, pack: pack, scale: scale)
             case "incremental": figures = try await SyncBench.incremental(work: work, pack: pack, scale: scale)
+            case "first-sync": figures = try await SyncBench.firstSync(work: work, pack: pack, scale: scale)
             case "ingest": figures = try await SyncBench.ingest(work: work, pack: pack, scale: scale)
             case "ingest-pg":
                 figures = try await PostgresBench.ingest(work: work, pack: pack, scale: scale)

@@ -178,17 +178,40 @@ extension Store {
     /// The hub accepted a dossier revision: keep the receipt, drop the outbox row, note the
     /// status — one transaction, so a crash either keeps the row (and resends) or has it all.
     public func completeDossier(_ itemID: Int64, receipt: ReceiptRecord, hubStatus: String, now: Date = Date()) throws(StoreError) {
+        try completeDossiers([Completion(itemID: itemID, receipt: receipt, hubStatus: hubStatus)], now: now)
+    }
+
+    /// One accepted revision: the outbox row it leaves, the hub's receipt and the status it gave.
+    public struct Completion: Sendable {
+        public var itemID: Int64
+        public var receipt: ReceiptRecord
+        public var hubStatus: String
+
+        public init(itemID: Int64, receipt: ReceiptRecord, hubStatus: String) {
+            self.itemID = itemID
+            self.receipt = receipt
+            self.hubStatus = hubStatus
+        }
+    }
+
+    /// Several accepted revisions in one transaction (one fsync for a run of them): all kept, or
+    /// none, and then the next sync sends them again and the hub answers each the same way.
+    public func completeDossiers(_ completions: [Completion], now: Date = Date()) throws(StoreError) {
+        guard !completions.isEmpty else { return }
         try write { db in
-            try receipt.save(db)
-            _ = try OutboxItem.deleteOne(db, key: itemID)
-            guard var dossier = try DossierRecord.fetchOne(db, key: receipt.dossierId) else { return }
-            dossier.sentRevision = max(dossier.sentRevision, receipt.revision)
-            if dossier.status == "ready" && dossier.sentRevision >= dossier.revision { dossier.status = "sent" }
-            if dossier.hubStatus == nil || receipt.revision >= dossier.sentRevision {
-                dossier.hubStatus = hubStatus
-                dossier.hubStatusAt = dossier.hubStatusAt ?? now
+            for completion in completions {
+                let receipt = completion.receipt
+                try receipt.save(db)
+                _ = try OutboxItem.deleteOne(db, key: completion.itemID)
+                guard var dossier = try DossierRecord.fetchOne(db, key: receipt.dossierId) else { continue }
+                dossier.sentRevision = max(dossier.sentRevision, receipt.revision)
+                if dossier.status == "ready" && dossier.sentRevision >= dossier.revision { dossier.status = "sent" }
+                if dossier.hubStatus == nil || receipt.revision >= dossier.sentRevision {
+                    dossier.hubStatus = completion.hubStatus
+                    dossier.hubStatusAt = dossier.hubStatusAt ?? now
+                }
+                try dossier.update(db)
             }
-            try dossier.update(db)
         }
     }
 

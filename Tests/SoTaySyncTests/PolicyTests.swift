@@ -46,6 +46,17 @@ struct PolicyTests {
             #expect(throws: SyncError.self, "\(bad)") { try HubAddress(bad, allowInsecure: true) }
         }
     }
+
+    @Test("Sync pacing: 4 dossiers in flight and 64 booked at a time; the environment sets others within 1–16 and 1–512, and words are ignored")
+    func pacing() {
+        #expect(SyncEngine.Pacing() == SyncEngine.Pacing(lanes: 4, window: 64))
+        #expect(SyncEngine.Pacing.from(environment: [:]) == SyncEngine.Pacing())
+        let oneByOne = SyncEngine.Pacing.from(environment: ["SOTAY_SYNC_LANES": "1", "SOTAY_SYNC_WINDOW": "1"])
+        #expect(oneByOne.lanes == 1 && oneByOne.window == 1)
+        let clamped = SyncEngine.Pacing.from(environment: ["SOTAY_SYNC_LANES": "0", "SOTAY_SYNC_WINDOW": "100000"])
+        #expect(clamped.lanes == 1 && clamped.window == 512)
+        #expect(SyncEngine.Pacing.from(environment: ["SOTAY_SYNC_LANES": "nhiều", "SOTAY_SYNC_WINDOW": ""]) == SyncEngine.Pacing())
+    }
 }
 
 @Suite("Sync: the adaptive chunk size")

@@ -101,6 +101,12 @@ public final class HubProcess: @unchecked Sendable {
         return log.split(separator: "\n").filter { $0.contains("path=/v1/") }.count
     }
 
+    /// Dossier revisions the hub has answered so far (PUT /v1/dossiers/…), from its access log.
+    public func dossierPuts() -> Int {
+        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").filter { $0.contains("method=PUT") && $0.contains("path=/v1/dossiers/") }.count
+    }
+
     public func cleanUp() {
         stop()
         try? FileManager.default.removeItem(at: data)
