@@ -40,6 +40,11 @@ enum FieldBench {
             return named == scale.drafts ? nil : "listed \(list.count) drafts, \(named) with a name, of \(scale.drafts)"
         }
         let found: (String) -> String? = { $0.contains("Đăng ký khai sinh") ? nil : "did not list “Đăng ký khai sinh”" }
+        // A page of the log prints one indented line per entry, its short id first.
+        let logPage: (String) -> String? = { output in
+            let lines = output.split(separator: "\n").filter { $0.hasPrefix("  ") }.count
+            return lines >= min(scale.activities, 50) ? nil : "printed \(lines) entries, not a page of \(min(scale.activities, 50))"
+        }
         // For a command that opens residents' data: the timed child runs in the session, and
         // `first` is the same command as the first of a session (unlocking with scrypt).
         let cases: [(id: String, title: String, child: Child, first: Child?, marker: String?, check: ((String) -> String?)?)] = [
@@ -48,6 +53,9 @@ enum FieldBench {
             ("latency-procedures", "`sotay procedures \"khai sinh\"`: start to exit", command(["procedures", "khai sinh"]), nil, nil, found),
             ("latency-home", "`sotay` in an unlocked session: start to the first prompt of the home menu",
              inSession([]), command([]), "Chọn 1–6", nil),
+            // The month the generated activities fall in: its newest page of 50.
+            ("latency-log", "`sotay log list --month \(month)` with \(counts) (in an unlocked session): the newest page of \(scale.activities < 50 ? scale.activities : 50), start to exit",
+             inSession(["log", "list", "--month", month.description]), nil, nil, logPage),
         ]
         for item in cases {
             do {
