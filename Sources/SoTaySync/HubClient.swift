@@ -12,14 +12,21 @@ public struct HubClient: Sendable {
     public let address: HubAddress
     let token: String?
     let session: URLSession
+    let timeout: TimeInterval
 
     public init(address: HubAddress, token: String?, timeout: TimeInterval = 20) {
         self.address = address
         self.token = token
+        self.timeout = timeout
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 3
         self.session = NoRedirects.session(configuration)
+    }
+
+    /// The same hub and token on a URLSession of its own (for requests sent side by side).
+    public func withOwnSession() -> HubClient {
+        HubClient(address: address, token: token, timeout: timeout)
     }
 
     public func health() async throws(SyncError) -> HealthReply {

@@ -329,14 +329,18 @@ public struct SyncEngine: Sendable {
         let policy = retry
         let lanes: [(sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy)] = await withoutActuallyEscaping(progress) { progress in
             await withTaskGroup(of: (sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy).self) { group in
-                for _ in 0..<min(dossierLanes, items.count) {
+                for lane in 0..<min(dossierLanes, items.count) {
+                    // Each lane on a URLSession of its own: side by side on one session,
+                    // FoundationNetworking sometimes sent a request's head and never its body
+                    // (the hub waited 20 s for it, then the client timed out).
+                    let client = lane == 0 ? client : client.withOwnSession()
                     group.addTask {
                         var sent: [(Int, Sent)] = []
                         var laneReport = SyncReport()
                         var laneRetry = policy
                         var chunk = AdaptiveChunk()
                         while let index = await queue.take() {
-                            let outcome = await send(items[index], attachments[index], board, &chunk, &laneReport, &laneRetry, progress)
+                            let outcome = await send(items[index], attachments[index], client, board, &chunk, &laneReport, &laneRetry, progress)
                             if case .failed = outcome { await queue.stop() }
                             sent.append((index, outcome))
                         }
@@ -388,7 +392,7 @@ public struct SyncEngine: Sendable {
     }
 
     /// Sends one dossier revision once its blobs are on the hub, and checks the receipt.
-    private func send(_ item: OutboxItem, _ refs: [AttachmentRef], _ board: BlobBoard, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport,
+    private func send(_ item: OutboxItem, _ refs: [AttachmentRef], _ client: HubClient, _ board: BlobBoard, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport,
                       _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async -> Sent {
         let payload = item.payload ?? Data()
         do {
