@@ -29,6 +29,12 @@ public struct HubClient: Sendable {
         HubClient(address: address, token: token, timeout: timeout)
     }
 
+    /// Lets the requests under way end, then frees the session (its libcurl handles and queue):
+    /// for a client from `withOwnSession`, once its lane is done.
+    public func finish() {
+        session.finishTasksAndInvalidate()
+    }
+
     public func health() async throws(SyncError) -> HealthReply {
         try await send("GET", "/v1/health", as: HealthReply.self)
     }

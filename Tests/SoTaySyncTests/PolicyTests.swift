@@ -47,9 +47,9 @@ struct PolicyTests {
         }
     }
 
-    @Test("Sync pacing: 4 dossiers in flight and 64 booked at a time; the environment sets others within 1–16 and 1–512, and words are ignored")
+    @Test("Sync pacing: one dossier in flight and 64 booked at a time; the environment sets others within 1–16 and 1–512, and words are ignored")
     func pacing() {
-        #expect(SyncEngine.Pacing() == SyncEngine.Pacing(lanes: 4, window: 64))
+        #expect(SyncEngine.Pacing() == SyncEngine.Pacing(lanes: 1, window: 64))
         #expect(SyncEngine.Pacing.from(environment: [:]) == SyncEngine.Pacing())
         let oneByOne = SyncEngine.Pacing.from(environment: ["SOTAY_SYNC_LANES": "1", "SOTAY_SYNC_WINDOW": "1"])
         #expect(oneByOne.lanes == 1 && oneByOne.window == 1)
