@@ -125,9 +125,9 @@ func makeApplication(
     )
 }
 
-/// Builds the hub and serves until SIGINT or SIGTERM, then finishes the requests in flight.
 /// Says at start, in the log, which optional part of the hub will not be there: the routes
 /// leave such a part out (or serve it without the procedure library) rather than not start.
+/// Both stores serve the console, so both check its templates.
 func logUnavailableParts(logger: Logger) {
     do {
         _ = try ConsoleTemplates.library()
@@ -142,6 +142,7 @@ func logUnavailableParts(logger: Logger) {
     }
 }
 
+/// Builds the hub and serves until SIGINT or SIGTERM, then finishes the requests in flight.
 public func runHub(
     configuration: HubConfiguration, store: HubStore, logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
