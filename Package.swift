@@ -159,6 +159,10 @@ let package = Package(
                 "SoTayHub", "SoTayWire", "SoTayCore", "SoTayReports", "SoTayContent", "SoTayTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The console's pages, on either store, through the router.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(name: "SoTaySyncTests", dependencies: ["SoTaySync", "SoTayWire", "SoTayStore", "SoTayCore"]),

@@ -20,11 +20,11 @@ let usage = """
 
     Runs the benchmark suite against the binaries beside it (sotay, sotay-hub) and writes
     results.json and RESULTS.md into the output folder (default: bench).
-      --only id,id   runs some benchmarks and writes nothing: goodput incremental first-sync ingest ingest-pg field report report-pg console photos
+      --only id,id   runs some benchmarks and writes nothing: goodput incremental first-sync ingest ingest-pg field report report-pg console console-pg photos
       --smoke        every benchmark on tiny data, in well under a minute (part of `make test`);
                      writes into a temporary folder unless an output folder is given
     SOTAY_BENCH_KEEP=1 keeps the generated data; SOTAY_BENCH_NAIVE=0 leaves out the naive uploader.
-    ingest-pg and report-pg need a PostgreSQL server: run the suite through scripts/with-pg-test-cluster.sh
+    ingest-pg, report-pg and console-pg need a PostgreSQL server: run the suite through scripts/with-pg-test-cluster.sh
     (as make bench and make test do) or name one in SOTAY_BENCH_POSTGRES_URL.
     Exit status: 0 when every figure was measured (met or missed), 1 when one failed, 2 on bad arguments.
     """
@@ -48,6 +48,7 @@ let benchmarks: [(id: String, title: String, runs: [String])] = [
     // After the figures a busy PostgreSQL would slow (see `PostgresBench.settle`).
     ("ingest-pg", "Hub ingest on PostgreSQL, one and two serve processes", ["sotay-hub"]),
     ("report-pg", "The province report on PostgreSQL against psql", []),
+    ("console-pg", "The officer's console pages on PostgreSQL, one commune of two at 100,000 dossiers each", ["sotay-hub"]),
     ("photos", "Photos for a village link: bytes and time as taken and as 1600 px copies", ["sotay", "sotay-hub"]),
 ]
 
@@ -133,6 +134,9 @@ func runSuite(_ options: Options) async -> Int32 {
                 try await PostgresBench.settle()
             case "report-pg":
                 figures = try await PostgresBench.provinceReport(work: work, pack: pack, month: month, scale: scale)
+                try await PostgresBench.settle()
+            case "console-pg":
+                figures = try await ConsoleBench.postgresPages(work: work, pack: pack, month: month, scale: scale)
                 try await PostgresBench.settle()
             case "field": figures = try FieldBench.latency(work: work, pack: pack, month: month, scale: scale)
             case "console": figures = try await ConsoleBench.pages(work: work, pack: pack, month: month, scale: scale)

@@ -125,16 +125,14 @@ func makeApplication(
     )
 }
 
-/// Builds the hub and serves until SIGINT or SIGTERM, then finishes the requests in flight.
 /// Says at start, in the log, which optional part of the hub will not be there: the routes
 /// leave such a part out (or serve it without the procedure library) rather than not start.
-func logUnavailableParts(logger: Logger, console: Bool) {
-    if console {
-        do {
-            _ = try ConsoleTemplates.library()
-        } catch {
-            logger.error("the officer's console (/console) is off: its templates did not load", metadata: ["error": "\(error)"])
-        }
+/// Both stores serve the console, so both check its templates.
+func logUnavailableParts(logger: Logger) {
+    do {
+        _ = try ConsoleTemplates.library()
+    } catch {
+        logger.error("the officer's console (/console) is off: its templates did not load", metadata: ["error": "\(error)"])
     }
     do {
         _ = try ContentPack.configured()
@@ -144,6 +142,7 @@ func logUnavailableParts(logger: Logger, console: Bool) {
     }
 }
 
+/// Builds the hub and serves until SIGINT or SIGTERM, then finishes the requests in flight.
 public func runHub(
     configuration: HubConfiguration, store: HubStore, logger: Logger,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
@@ -157,7 +156,7 @@ public func runHub(
         throw HubStore.translate(error, path: store.databaseURL.path)
     }
     if swept > 0 { logger.info("expired uploads removed", metadata: ["count": "\(swept)"]) }
-    logUnavailableParts(logger: logger, console: true)
+    logUnavailableParts(logger: logger)
     let app = try buildApplication(configuration: configuration, store: store, logger: logger, onServerRunning: onServerRunning)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }

@@ -7,11 +7,11 @@ import SoTayWire
 /// dossier; these pages show no resident's data.
 extension ConsoleRoutes {
     @Sendable func codesPage(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        try render("codes", try codeValues(), visit: visit, title: visit.text("codes"))
+        try render("codes", try await codeValues(), visit: visit, title: visit.text("codes"))
     }
 
-    func codeValues() throws -> [String: Any] {
-        ["volunteers": try store.volunteers().map { ["key": String($0.id ?? 0), "label": "\($0.name) — \($0.village) (số \($0.id ?? 0))"] }]
+    func codeValues() async throws -> [String: Any] {
+        ["volunteers": try await store.volunteers().map { ["key": String($0.id ?? 0), "label": "\($0.name) — \($0.village) (số \($0.id ?? 0))"] }]
     }
 
     /// A code for a volunteer, shown in this answer only (never in a link, never stored in
@@ -21,11 +21,11 @@ extension ConsoleRoutes {
         guard let number = Int64(visit.form["volunteer"] ?? ""), number > 0 else {
             throw Failure(problem: .badInput(visit.text("volunteer")), back: "/console/admin/codes")
         }
-        let volunteer = try store.volunteer(String(number))
-        try store.appendAudit(actor, .enrollCodeIssued, dossierIDs: [], volunteerID: volunteer.id)
-        let (code, expiresAt) = try store.makeEnrollCode(for: volunteer)
+        let volunteer = try await store.volunteer(String(number))
+        try await store.appendAudit(actor, .enrollCodeIssued, dossierIDs: [], blobSHA256: nil, volunteerID: volunteer.id, now: Date())
+        let (code, expiresAt) = try await store.makeEnrollCode(for: volunteer, validity: 24 * 3600, now: Date())
         context.logger.info("enrolment code made", metadata: ["volunteer": "\(number)", "via": "console"])
-        var values = try codeValues()
+        var values = try await codeValues()
         values["code"] = code
         values["volunteer"] = volunteer.name
         values["expires"] = Self.time(expiresAt)
@@ -33,8 +33,8 @@ extension ConsoleRoutes {
     }
 
     @Sendable func devicesPage(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        let names = Dictionary(try store.volunteers().map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let devices = try store.devices().map { device -> [String: Any] in
+        let names = Dictionary(try await store.volunteers().map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let devices = try await store.devices().map { device -> [String: Any] in
             var row: [String: Any] = ["id": device.id, "name": device.name, "volunteer": names[device.volunteerId] ?? "",
                                       "enrolled": Self.time(device.enrolledAt), "lastSeen": device.lastSeenAt.map(Self.time) ?? "—"]
             if let revoked = device.revokedAt { row["revoked"] = Self.time(revoked) }
@@ -44,39 +44,47 @@ extension ConsoleRoutes {
     }
 
     @Sendable func revokeDevice(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        let device = try store.revokeDevice(context.parameters.get("id") ?? "")
+        let device = try await store.revokeDevice(context.parameters.get("id") ?? "", now: Date())
         context.logger.info("device revoked", metadata: ["device": "\(device.id)", "admin": "\(visit.staff?.id ?? "")", "via": "console"])
         return Self.redirect("/console/admin/devices")
     }
 
     @Sendable func officersPage(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        try render("officers", try officerValues(), visit: visit, title: visit.text("officers"))
+        try render("officers", try await officerValues(), visit: visit, title: visit.text("officers"))
     }
 
-    func officerValues() throws -> [String: Any] {
-        let staff = try store.staff(role: .officer) + store.staff(role: .admin)
-        return ["staff": staff.map { member -> [String: Any] in
+    func officerValues() async throws -> [String: Any] {
+        let staff = try await store.staff(role: .officer) + store.staff(role: .admin)
+        // A hub of many communes (PostgreSQL) asks whose officer a new one is.
+        let communes = try await store.communeList().map(\.name)
+        var values: [String: Any] = ["staff": staff.map { member -> [String: Any] in
             var row: [String: Any] = ["id": member.id, "name": member.name, "role": member.role.rawValue, "created": Self.time(member.createdAt),
                                       "canRevoke": member.role == .officer]
             if let revoked = member.revokedAt { row["revoked"] = Self.time(revoked) }
             return row
         }]
+        if communes.count > 1 {
+            values["hasCommunes"] = true
+            values["communes"] = communes.map { ["key": $0, "label": $0] }
+        }
+        return values
     }
 
     /// A new officer; the token is in this answer only, as `sotay-hub officers add` prints it.
     @Sendable func addOfficer(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
         let name = (visit.form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard Identifiers.isName(name) else { throw Failure(problem: .badInput(visit.text("name")), back: "/console/admin/officers") }
-        let (staff, token) = try store.addStaff(role: .officer, name: name)
+        let commune = (visit.form["commune"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let (staff, token) = try await store.addConsoleOfficer(name: name, commune: commune.isEmpty ? nil : commune, now: Date())
         context.logger.info("officer added", metadata: ["officer": "\(staff.id)", "via": "console"])
-        var values = try officerValues()
+        var values = try await officerValues()
         values["token"] = token
         return try render("officers", values, visit: visit, title: visit.text("officers"))
     }
 
     @Sendable func revokeOfficer(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        let staff = try store.revokeStaff(context.parameters.get("id") ?? "", role: .officer)
-        await sessions.closeAll(staffID: staff.id)
+        let staff = try await store.revokeStaff(context.parameters.get("id") ?? "", role: .officer, now: Date())
+        try await store.closeConsoleSessions(staffID: staff.id)
         context.logger.info("officer revoked", metadata: ["officer": "\(staff.id)", "via": "console"])
         return Self.redirect("/console/admin/officers")
     }
@@ -88,7 +96,7 @@ extension ConsoleRoutes {
             guard let value = Int64(text), value > 0 else { throw Failure(problem: .badInput("before"), back: "/console/admin/audit") }
             before = value
         }
-        let rows = try store.consoleAudit(before: before, limit: 101)
+        let rows = try await store.consoleAudit(before: before, limit: 101)
         let page = rows.prefix(100)
         var values: [String: Any] = ["entries": page.map { entry -> [String: Any] in
             ["at": Self.time(entry.at), "who": "\(entry.actorName) (\(entry.actorRole.rawValue) \(entry.actorId))", "action": entry.action.rawValue,

@@ -10,11 +10,12 @@ import SoTayWire
 extension ConsoleRoutes {
     /// The same `Report` as `sotay-hub report` (the same builder, indicators and table), for
     /// the commune as a whole.
-    func monthReport(_ month: ReportMonth, _ language: Language) throws -> Report {
-        let communes = try store.communes()
+    /// On PostgreSQL an officer's report is their commune's; an admin's, the whole hub's.
+    func monthReport(_ month: ReportMonth, _ language: Language, staff: HubStaff) async throws -> Report {
+        let communes = try await store.consoleCommunes(visibleTo: staff)
         let scope = Report.Scope(kind: .commune, commune: communes.isEmpty ? (language == .vi ? "Xã" : "Commune") : communes.joined(separator: ", "))
         let builder = ReportBuilder(indicators: pack?.indicators ?? [], procedures: pack?.procedures ?? [], language: language)
-        return try builder.build(month: month, scope: scope, table: store.reportTable, database: store)
+        return try await store.consoleReport(month: month, scope: scope, builder: builder, visibleTo: staff)
     }
 
     static func month(_ text: String?) -> ReportMonth? {
@@ -24,15 +25,16 @@ extension ConsoleRoutes {
 
     @Sendable func dashboard(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
         let language = visit.language
+        guard let staff = visit.staff else { throw Failure(problem: .signedOut) }
         guard let month = Self.month(request.uri.queryParameters.get("month")) else {
             throw Failure(problem: .badInput(visit.text("month")), back: "/console/dashboard")
         }
-        let report = try monthReport(month, language)
+        let report = try await monthReport(month, language, staff: staff)
         let (start, end) = month.interval
         let empty = visit.text("noData")
 
         var perDay: [String: Int] = [:]
-        for row in try store.consoleDossiersPerDay(from: start, until: end) { perDay[row.day] = row.count }
+        for row in try await store.consoleDossiersPerDay(from: start, until: end, visibleTo: staff) { perDay[row.key] = row.count }
         var days: [(label: String, value: Int)] = []
         var day = start
         while day < end {
@@ -48,11 +50,11 @@ extension ConsoleRoutes {
                       (label: language == .vi ? "Trực tiếp, giấy" : "In person, paper", value: 100 - percent,
                        text: String(format: "%.0f%% (%d)", 100 - percent, denominator - numerator))]
         }
-        let villages = try store.consoleDossierCounts(byProcedure: false, from: start, until: end)
+        let villages = try await store.consoleDossierCounts(byProcedure: false, from: start, until: end, visibleTo: staff)
             .map { (label: $0.key, value: Double($0.count), text: String($0.count)) }
-        let procedures = try store.consoleDossierCounts(byProcedure: true, from: start, until: end)
+        let procedures = try await store.consoleDossierCounts(byProcedure: true, from: start, until: end, visibleTo: staff)
             .map { (label: procedureTitle($0.key, language), value: Double($0.count), text: String($0.count)) }
-        let backlog = try store.consoleBacklog().map { row in
+        let backlog = try await store.consoleBacklog(now: Date(), visibleTo: staff).map { row in
             (label: ConsoleText.status(row.status, language), value: row.averageDays,
              text: "\(row.count) · \(visit.text("average")) \(String(format: "%.1f", row.averageDays)) · \(visit.text("oldest")) "
                  + "\(String(format: "%.0f", row.oldestDays)) \(visit.text("days"))")
@@ -67,7 +69,7 @@ extension ConsoleRoutes {
             "figures": report.figures.map { ["name": $0.name, "value": $0.formatted(language)] },
         ]
         if visit.staff?.role == .officer {
-            values["announcements"] = try store.consoleAnnouncements(limit: 10).map { ["at": Self.time($0.at), "message": $0.message] }
+            values["announcements"] = try await store.consoleAnnouncements(limit: 10, visibleTo: staff).map { ["at": Self.time($0.at), "message": $0.message] }
         }
         let notice = request.uri.queryParameters.get("sent") != nil ? visit.text("sent") : nil
         return try render("dashboard", values, visit: visit, title: visit.text("dashboard"), notice: notice)
@@ -79,7 +81,8 @@ extension ConsoleRoutes {
         let parts = file.split(separator: ".")
         guard parts.count == 2, let month = ReportMonth(String(parts[0])), let format = ReportFormat(rawValue: String(parts[1])),
               [.xlsx, .html, .csv].contains(format) else { throw Failure(problem: .notFound) }
-        let report = try monthReport(month, visit.language)
+        guard let staff = visit.staff else { throw Failure(problem: .signedOut) }
+        let report = try await monthReport(month, visit.language, staff: staff)
         let types: [ReportFormat: String] = [
             .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", .html: "text/html; charset=utf-8", .csv: "text/csv; charset=utf-8",
         ]
@@ -93,7 +96,7 @@ extension ConsoleRoutes {
     @Sendable func announce(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
         let message = (visit.form["message"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...2000).contains(message.count) else { throw Failure(problem: .badInput(visit.text("announcement")), back: "/console/dashboard") }
-        try store.announce(message)
+        try await store.announce(message, now: Date())
         context.logger.info("announcement sent", metadata: ["via": "console"])
         return Self.redirect("/console/dashboard?sent=1")
     }

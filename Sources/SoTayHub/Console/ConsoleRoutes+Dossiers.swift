@@ -12,6 +12,7 @@ extension ConsoleRoutes {
     /// Newest received first, filtered, a page at a time by keyset: metadata only, never a
     /// resident's name, so no audit row (as `GET /v1/officer/dossiers`).
     @Sendable func queue(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
+        guard let staff = visit.staff else { throw Failure(problem: .signedOut) }
         let query = request.uri.queryParameters
         func value(_ name: String) -> String? {
             guard let text = query.get(name)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
@@ -41,10 +42,10 @@ extension ConsoleRoutes {
             guard let cursor = ConsoleQueueCursor(token: text) else { throw Failure(problem: .badInput("after"), back: "/console/queue") }
             after = cursor
         }
-        let rows = try store.consoleQueue(filter, after: after, limit: Self.pageSize + 1)
+        let rows = try await store.consoleQueue(filter, after: after, limit: Self.pageSize + 1, visibleTo: staff)
         let page = rows.prefix(Self.pageSize)
-        let counts = try store.consoleStatusCounts(filter)
-        let choices = try store.consoleFilterChoices()
+        let counts = try await store.consoleStatusCounts(filter, visibleTo: staff)
+        let choices = try await store.consoleFilterChoices(visibleTo: staff)
         let language = visit.language
         let kept: [(String, String?)] = [
             ("village", filter.village), ("volunteer", filter.volunteerId.map(String.init)), ("procedure", filter.procedureId),
@@ -80,18 +81,19 @@ extension ConsoleRoutes {
     /// written before any personal data is read; when it cannot be written, nothing is shown.
     @Sendable func dossierPage(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
         let id = try Self.dossierID(context)
-        guard let actor = visit.actor else { throw Failure(problem: .signedOut) }
-        let dossier = try store.dossier(id)
-        try store.appendAudit(actor, .dossierShow, dossierIDs: [dossier.id])
+        guard let staff = visit.staff, let actor = visit.actor else { throw Failure(problem: .signedOut) }
+        let dossier = try await store.dossier(id, visibleTo: staff)
+        try await store.appendAudit(actor, .dossierShow, dossierIDs: [dossier.id], blobSHA256: nil, volunteerID: nil, now: Date())
         let notice = request.uri.queryParameters.get("saved") != nil ? visit.text("saved") : nil
-        return try render("dossier", try dossierValues(dossier, visit: visit), visit: visit,
+        return try render("dossier", try await dossierValues(dossier, visit: visit), visit: visit,
                           title: "\(visit.text("dossier")) \(dossier.id.prefix(8))", notice: notice)
     }
 
-    func dossierValues(_ dossier: HubDossier, visit: Visit) throws -> [String: Any] {
+    func dossierValues(_ dossier: HubDossier, visit: Visit) async throws -> [String: Any] {
         let language = visit.language
         let decoder = WireProtocol.decoder()
-        let revisions = try store.revisions(of: dossier.id)
+        let revisions = try await store.revisions(of: dossier.id)
+        let volunteerName = try await store.dossierSummary(dossier).volunteer
         let contents = revisions.map { try? decoder.decode(DossierUpload.self, from: Data($0.body.utf8)) }
         let latest = contents.last.flatMap { $0 }
         let procedure = pack?.procedure(dossier.procedureId)
@@ -152,7 +154,7 @@ extension ConsoleRoutes {
         var values: [String: Any] = [
             "id": dossier.id, "procedure": procedureTitle(dossier.procedureId, language), "resident": dossier.residentName ?? "—",
             "status": ConsoleText.status(dossier.status, language), "statusKey": dossier.status.rawValue, "village": dossier.village,
-            "volunteer": "\(try store.volunteerName(dossier.volunteerId) ?? "") (số \(dossier.volunteerId))", "received": Self.time(dossier.receivedAt),
+            "volunteer": "\(volunteerName) (số \(dossier.volunteerId))", "received": Self.time(dossier.receivedAt),
             "answers": answerRows, "papers": papers, "files": files, "hasFiles": !files.isEmpty, "revisions": Array(revisionRows.reversed()),
             "statuses": DossierStatus.allCases.map { ["key": $0.rawValue, "label": ConsoleText.status($0, language), "selected": $0 == dossier.status] },
         ]
@@ -165,7 +167,7 @@ extension ConsoleRoutes {
     /// `POST /v1/officer/dossiers/{id}/status`: the volunteer gets it in the change feed.
     @Sendable func setStatus(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
         let id = try Self.dossierID(context)
-        guard let actor = visit.actor else { throw Failure(problem: .signedOut) }
+        guard let staff = visit.staff, let actor = visit.actor else { throw Failure(problem: .signedOut) }
         let back = "/console/dossiers/\(id)"
         guard let status = DossierStatus(rawValue: visit.form["status"] ?? "") else { throw Failure(problem: .badInput(visit.text("newStatus")), back: back) }
         let reason = (visit.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -174,8 +176,11 @@ extension ConsoleRoutes {
         if status == .submitted && portalCode.isEmpty { throw Failure(problem: .portalCodeRequired, back: back) }
         guard reason.count <= 2000 else { throw Failure(problem: .badInput(visit.text("reason")), back: back) }
         guard portalCode.isEmpty || Identifiers.isName(portalCode) else { throw Failure(problem: .badInput(visit.text("portalCode")), back: back) }
-        let dossier = try store.setStatus(id, to: status, portalCode: portalCode.isEmpty ? nil : portalCode, reason: reason.isEmpty ? nil : reason)
-        try store.appendAudit(actor, .statusChange, dossierIDs: [dossier.id])
+        // Another commune's dossier is not found, as if it did not exist.
+        let visible = try await store.dossier(id, visibleTo: staff)
+        let dossier = try await store.setStatus(visible.id, to: status, portalCode: portalCode.isEmpty ? nil : portalCode,
+                                                reason: reason.isEmpty ? nil : reason, now: Date())
+        try await store.appendAudit(actor, .statusChange, dossierIDs: [dossier.id], blobSHA256: nil, volunteerID: nil, now: Date())
         context.logger.info("status set", metadata: ["dossier": "\(dossier.id)", "status": "\(dossier.status.rawValue)", "via": "console"])
         return Self.redirect("/console/dossiers/\(dossier.id)?saved=1")
     }
@@ -184,13 +189,13 @@ extension ConsoleRoutes {
     /// download, only of the dossier named in the path.
     @Sendable func attachment(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
         let id = try Self.dossierID(context)
-        guard let actor = visit.actor else { throw Failure(problem: .signedOut) }
+        guard let staff = visit.staff, let actor = visit.actor else { throw Failure(problem: .signedOut) }
         let sha256 = context.parameters.get("sha256") ?? ""
         guard Identifiers.isSHA256(sha256) else { throw Failure(problem: .notFound) }
-        let dossier = try store.dossier(id)
-        guard let attachment = try store.dossier(dossier.id, names: sha256) else { throw Failure(problem: .notFound) }
-        try store.appendAudit(actor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: sha256)
-        let data = try store.blobContents(sha256: sha256)
+        let dossier = try await store.dossier(id, visibleTo: staff)
+        guard let attachment = try await store.attachment(of: dossier.id, named: sha256) else { throw Failure(problem: .notFound) }
+        try await store.appendAudit(actor, .attachmentDownload, dossierIDs: [dossier.id], blobSHA256: sha256, volunteerID: nil, now: Date())
+        let data = try await store.blobContents(sha256: sha256)
         let kind = FileKind(mediaType: attachment.mediaType)
         return Response(status: .ok, headers: [
             .contentType: kind?.mediaType ?? "application/octet-stream",

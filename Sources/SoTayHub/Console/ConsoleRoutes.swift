@@ -13,10 +13,13 @@ import SoTayWire
 ///
 /// Every form carries the session's CSRF token; every read of a resident's personal data writes
 /// its audit row first, through the same store calls as the officers' JSON routes.
+///
+/// The same pages on either store (`HubConsoleRepository`). The sessions are the store's: on
+/// PostgreSQL in the database, so a session opened on one `serve` process is good on every other
+/// behind the load balancer, and signing out (or a revoked token) ends it on all of them.
 struct ConsoleRoutes: Sendable {
-    let store: HubStore
-    let limiter: RateLimiter
-    let sessions: ConsoleSessions
+    let store: any HubConsoleRepository
+    let limiter: any FailureLimiting
     let settings: ConsoleSettings
     let secureCookies: Bool
     let library: MustacheLibrary
@@ -30,11 +33,10 @@ struct ConsoleRoutes: Sendable {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; object-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    init(store: HubStore, limiter: RateLimiter, settings: ConsoleSettings, secureCookies: Bool) throws {
+    init(store: any HubConsoleRepository, limiter: any FailureLimiting, settings: ConsoleSettings, secureCookies: Bool) throws {
         self.store = store
         self.limiter = limiter
         self.settings = settings
-        self.sessions = ConsoleSessions(settings: settings)
         self.secureCookies = secureCookies
         self.library = try ConsoleTemplates.library()
         // The questions' text comes from the procedure library the volunteers use; without it
@@ -51,7 +53,7 @@ struct ConsoleRoutes: Sendable {
     struct Visit: Sendable {
         var language: Language
         var staff: HubStaff?
-        var session: ConsoleSessions.Session?
+        var session: ConsoleSession?
         var cookie: String?
         var form: [String: String]
         var path: String
@@ -107,15 +109,12 @@ struct ConsoleRoutes: Sendable {
             var visit = Visit(language: Language(code: cookies[Self.languageCookie]), staff: nil, session: nil, cookie: nil, form: [:],
                               path: request.uri.path, clientAddress: context.clientAddress)
             do {
-                if let cookie = cookies[Self.sessionCookie], let session = await sessions.session(cookie) {
-                    // The token may have been revoked since sign-in: its sessions end with it.
-                    if let staff = try store.consoleStaff(session.staffID), staff.revokedAt == nil {
-                        visit.staff = staff
-                        visit.session = session
-                        visit.cookie = cookie
-                    } else {
-                        await sessions.close(cookie)
-                    }
+                // The store ends a session whose staff member's token was revoked since sign-in.
+                if let cookie = cookies[Self.sessionCookie],
+                   let found = try await store.consoleSession(key: ConsoleSessions.key(cookie), now: settings.clock(), lifetimes: settings.lifetimes) {
+                    visit.staff = found.staff
+                    visit.session = found.session
+                    visit.cookie = cookie
                 }
                 if request.method == .post {
                     visit.form = try await Self.form(request)
@@ -141,6 +140,16 @@ struct ConsoleRoutes: Sendable {
             } catch let error as HubError {
                 context.logger.error("console page failed", metadata: ["path": "\(request.uri.path)", "error": "\(error.message(.en))"])
                 return try errorPage(visit, .store(error), back: nil)
+            } catch let error as HubSealingError {
+                context.logger.error("console page failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                return try errorPage(visit, .store(.sealing(error)), back: nil)
+            } catch let fault as StorageFault {
+                context.logger.error("console page failed", metadata: ["path": "\(request.uri.path)", "error": "\(fault)"])
+                return try errorPage(visit, .store(.storage(fault)), back: nil)
+            } catch {
+                // A driver's error the store did not translate: a page that says so, not a bare 500.
+                context.logger.error("console page failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(describing: type(of: error)))"])
+                return try errorPage(visit, .store(.unexpected(String(describing: type(of: error)))), back: nil)
             }
         }
     }
@@ -168,7 +177,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     @Sendable func signIn(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        if let wait = await limiter.retryAfter(context.clientAddress) {
+        if let wait = try await limiter.waitBeforeTrying(context.clientAddress) {
             var response = try loginPage(visit, problem: .rateLimited(wait), status: .tooManyRequests)
             response.headers[.retryAfter] = String(wait)
             return response
@@ -178,11 +187,15 @@ struct ConsoleRoutes: Sendable {
         }
         let text = (visit.form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let token = BearerToken(text), case .staff(let staff)? = try await store.holder(of: token) else {
-            await limiter.recordFailure(context.clientAddress)
+            try await limiter.countFailure(context.clientAddress)
             return try loginPage(visit, problem: .signInFailed, status: .unauthorized)
         }
-        if let old = visit.cookie { await sessions.close(old) }
-        let (value, _) = await sessions.open(staffID: staff.id)
+        if let old = visit.cookie { try await store.closeConsoleSession(key: ConsoleSessions.key(old)) }
+        let value = ConsoleSessions.randomToken()
+        let now = settings.clock()
+        try await store.openConsoleSession(key: ConsoleSessions.key(value),
+                                           ConsoleSession(staffID: staff.id, csrf: ConsoleSessions.randomToken(), createdAt: now, lastUsedAt: now),
+                                           lifetimes: settings.lifetimes)
         context.logger.info("console sign-in", metadata: [staff.role.rawValue: "\(staff.id)"])
         var response = Self.redirect("/console")
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, value, maxAge: Int(settings.absoluteLifetime))))
@@ -191,7 +204,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     @Sendable func signOut(_ request: Request, context: HubRequestContext, visit: Visit) async throws -> Response {
-        if let value = visit.cookie { await sessions.close(value) }
+        if let value = visit.cookie { try await store.closeConsoleSession(key: ConsoleSessions.key(value)) }
         var response = Self.redirect("/console/login")
         response.headers.append(HTTPField(name: .setCookie, value: cookie(Self.sessionCookie, "", maxAge: 0)))
         return response

@@ -18,42 +18,38 @@ public struct ConsoleSettings: Sendable {
     }
 }
 
-/// The console's signed-in officers and admins, in memory: a hub restart signs everyone out,
-/// which is the safe direction. The cookie holds 256 random bits; only their SHA-256 is kept,
-/// so the table cannot be replayed from a memory dump.
-actor ConsoleSessions {
-    struct Session: Sendable {
-        var staffID: String
-        /// The token every form of this session carries (synchronizer-token CSRF defence).
-        var csrf: String
-        var createdAt: Date
-        var lastUsedAt: Date
+extension ConsoleSettings {
+    var lifetimes: ConsoleLifetimes { ConsoleLifetimes(idle: idleLifetime, absolute: absoluteLifetime) }
+}
+
+/// The console's cookies. The session cookie holds 256 random bits; a store keeps only their
+/// SHA-256 (`key`), so its sessions cannot be replayed from a memory or database dump.
+enum ConsoleSessions {
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
-    private let settings: ConsoleSettings
-    private var sessions: [String: Session] = [:]
+    /// What a store keeps a session under.
+    static func key(_ cookie: String) -> String {
+        Hashes.sha256Hex(Data(cookie.utf8))
+    }
+}
 
-    init(settings: ConsoleSettings) {
-        self.settings = settings
+/// The SQLite hub's console sessions, in the process's memory (one `serve` process per
+/// SQLite hub): a restart signs everyone out, which is the safe direction.
+actor ConsoleSessionTable {
+    private var sessions: [String: ConsoleSession] = [:]
+
+    func open(key: String, _ session: ConsoleSession, lifetimes: ConsoleLifetimes) {
+        prune(now: session.createdAt, lifetimes: lifetimes)
+        sessions[key] = session
     }
 
-    /// A new session for the staff member; returns the cookie's value.
-    func open(staffID: String) -> (cookie: String, session: Session) {
-        let now = settings.clock()
-        prune(now: now)
-        let cookie = Self.randomToken()
-        let session = Session(staffID: staffID, csrf: Self.randomToken(), createdAt: now, lastUsedAt: now)
-        sessions[Self.key(cookie)] = session
-        return (cookie, session)
-    }
-
-    /// The live session for a cookie, its idle timer restarted; nil when unknown or expired.
-    func session(_ cookie: String) -> Session? {
-        let now = settings.clock()
-        let key = Self.key(cookie)
+    /// The live session, its idle timer restarted; nil (and gone) when expired.
+    func session(key: String, now: Date, lifetimes: ConsoleLifetimes) -> ConsoleSession? {
         guard var session = sessions[key] else { return nil }
-        guard now.timeIntervalSince(session.lastUsedAt) < settings.idleLifetime,
-              now.timeIntervalSince(session.createdAt) < settings.absoluteLifetime else {
+        guard lifetimes.allows(session, at: now) else {
             sessions[key] = nil
             return nil
         }
@@ -62,28 +58,16 @@ actor ConsoleSessions {
         return session
     }
 
-    func close(_ cookie: String) {
-        sessions[Self.key(cookie)] = nil
+    func close(key: String) {
+        sessions[key] = nil
     }
 
-    /// Ends every session of a staff member (their token was revoked).
     func closeAll(staffID: String) {
         sessions = sessions.filter { $0.value.staffID != staffID }
     }
 
-    private func prune(now: Date) {
+    private func prune(now: Date, lifetimes: ConsoleLifetimes) {
         guard sessions.count > 1000 else { return }
-        sessions = sessions.filter {
-            now.timeIntervalSince($0.value.lastUsedAt) < settings.idleLifetime && now.timeIntervalSince($0.value.createdAt) < settings.absoluteLifetime
-        }
-    }
-
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
-    static func key(_ cookie: String) -> String {
-        Hashes.sha256Hex(Data(cookie.utf8))
+        sessions = sessions.filter { lifetimes.allows($0.value, at: now) }
     }
 }

@@ -170,6 +170,7 @@ enum ConsoleTemplates {
         <tbody>{{#staff}}<tr><td>{{name}} <code>{{id}}</code></td><td>{{role}}</td><td>{{created}}</td><td>{{#revoked}}{{t.revoked}} {{revoked}}{{/revoked}}{{^revoked}}{{t.active}}{{#canRevoke}} <form method="post" action="/console/admin/officers/{{id}}/revoke" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" aria-label="{{t.revoke}} {{name}}">{{t.revoke}}</button></form>{{/canRevoke}}{{/revoked}}</td></tr>{{/staff}}</tbody></table></div>
         <form method="post" action="/console/admin/officers" class="card narrow"><h2>{{t.addOfficer}}</h2><input type="hidden" name="csrf" value="{{csrf}}">
         <label for="officer-name">{{t.name}}</label><input id="officer-name" name="name" type="text" maxlength="200" required>
+        {{#hasCommunes}}<label for="officer-commune">{{t.commune}}</label><select id="officer-commune" name="commune" required>{{#communes}}<option value="{{key}}">{{label}}</option>{{/communes}}</select>{{/hasCommunes}}
         <p><button type="submit">{{t.addOfficer}}</button></p></form>
         """,
         "audit": """

@@ -23,6 +23,7 @@ enum ConsoleText {
         "filters": ("Lọc hồ sơ", "Filter dossiers"),
         "status": ("Trạng thái", "Status"),
         "village": ("Thôn", "Village"),
+        "commune": ("Xã", "Commune"),
         "volunteer": ("Tình nguyện viên", "Volunteer"),
         "procedure": ("Thủ tục", "Procedure"),
         "from": ("Nhận từ ngày", "Received from"),
@@ -143,7 +144,7 @@ enum ConsoleText {
                 switch error {
                 case .dossierNotFound, .ambiguousDossier, .volunteerNotFound, .ambiguousVolunteer, .deviceNotFound, .staffNotFound, .blobMissing,
                      .blobNotFound: 404
-                case .reasonRequired, .invalidText: 422
+                case .reasonRequired, .invalidText, .officerNeedsCommune, .communeNotFound: 422
                 case .busy: 503
                 default: 500
                 }

@@ -191,13 +191,15 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
     public func auditEntries(since: Date?, after: Int64, limit: Int?) async throws -> [HubAuditEntry] {
         try await rows("""
             SELECT * FROM audit_entry WHERE id > \(after) AND (\(since)::timestamptz IS NULL OR at >= \(since)) ORDER BY id LIMIT \(limit)
-            """).map { row in
-            HubAuditEntry(id: try row.value("id"), at: try row.value("at"), actorRole: AuditActor.Role(rawValue: try row.value("actor_role")) ?? .local,
-                          actorId: try row.value("actor_id"), actorName: try row.value("actor_name"),
-                          action: AuditAction(rawValue: try row.value("action")) ?? .dossierShow, dossierId: try row.value("dossier_id"),
-                          blobSHA256: try row.value("blob_sha256"), clientAddress: try row.value("client_address"), volunteerId: try row.value("volunteer_id"),
-                          deviceId: try row.value("device_id"))
-        }
+            """).map(Self.auditEntry)
+    }
+
+    static func auditEntry(_ row: PostgresRandomAccessRow) throws -> HubAuditEntry {
+        HubAuditEntry(id: try row.value("id"), at: try row.value("at"), actorRole: AuditActor.Role(rawValue: try row.value("actor_role")) ?? .local,
+                      actorId: try row.value("actor_id"), actorName: try row.value("actor_name"),
+                      action: AuditAction(rawValue: try row.value("action")) ?? .dossierShow, dossierId: try row.value("dossier_id"),
+                      blobSHA256: try row.value("blob_sha256"), clientAddress: try row.value("client_address"), volunteerId: try row.value("volunteer_id"),
+                      deviceId: try row.value("device_id"))
     }
 }
 

@@ -245,5 +245,26 @@ enum PostgresMigrations {
             "ALTER TABLE upload ADD COLUMN writer_token text, ADD COLUMN writer_seen_at timestamptz",
             "CREATE INDEX upload_on_device ON upload(device_id) WHERE completed_at IS NULL AND failed_at IS NULL",
         ]),
+        // The officer's console: its sign-in sessions, shared by every `serve` process (a session
+        // opened on one is good on all, and signing out ends it on all), kept under the SHA-256 of
+        // the cookie, never the cookie. Its queue, filters and dashboard read one commune's
+        // dossiers by the time they were received.
+        Migration(version: 3, name: "console", sql: [
+            """
+            CREATE TABLE console_session (
+                key_hash text PRIMARY KEY,
+                staff_id text NOT NULL REFERENCES staff(id),
+                csrf text NOT NULL,
+                created_at timestamptz NOT NULL,
+                last_used_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX console_session_on_staff ON console_session(staff_id)",
+            "CREATE INDEX console_session_on_last_used ON console_session(last_used_at)",
+            "CREATE INDEX dossier_on_received ON dossier(commune_id, received_at, id)",
+            "CREATE INDEX dossier_on_village ON dossier(commune_id, village)",
+            "CREATE INDEX dossier_on_procedure ON dossier(commune_id, procedure_id)",
+            "CREATE INDEX change_announcement ON change(commune_id, at) WHERE kind = 'announcement'",
+        ]),
     ]
 }

@@ -1,18 +1,10 @@
 import Foundation
 import GRDB
+import SoTayCore
+import SoTayReports
 import SoTayWire
 
-/// What the officer's web console filters the queue by. Every field is optional.
-struct ConsoleQueueFilter: Sendable, Hashable {
-    var status: DossierStatus?
-    var village: String?
-    var volunteerId: Int64?
-    var procedureId: String?
-    /// Received on or after (start of a day, Vietnam time).
-    var from: Date?
-    /// Received before (the start of the day after the last one asked).
-    var until: Date?
-
+extension ConsoleQueueFilter {
     /// The SQL condition and its arguments, without the status when `ignoringStatus`.
     func condition(ignoringStatus: Bool = false) -> (String, [any DatabaseValueConvertible]) {
         var clauses: [String] = []
@@ -27,48 +19,38 @@ struct ConsoleQueueFilter: Sendable, Hashable {
     }
 }
 
-/// Where a page of the queue ends: the last row's stored `receivedAt` text and id. The next
-/// page starts strictly after it, whatever was received meanwhile (keyset pagination).
-struct ConsoleQueueCursor: Sendable, Hashable {
-    var receivedAt: String
-    var id: String
+/// The console on SQLite. The hub is one commune, so `visibleTo` changes nothing: whoever is staff
+/// sees every dossier (as `HubOfficerRepository` on SQLite). Sessions are in the process's memory
+/// (`ConsoleSessionTable`): a SQLite hub is one `serve` process, and a restart signs everyone
+/// out, which is the safe direction.
+extension HubStore: HubConsoleRepository {
+    // MARK: - Sessions
 
-    /// `2026-11-05T08:01:02.345~<uuid>`, as it travels in a link.
-    var token: String { receivedAt.replacingOccurrences(of: " ", with: "T") + "~" + id }
-
-    init(receivedAt: String, id: String) {
-        self.receivedAt = receivedAt
-        self.id = id
+    func openConsoleSession(key: String, _ session: ConsoleSession, lifetimes: ConsoleLifetimes) async {
+        await consoleSessions.open(key: key, session, lifetimes: lifetimes)
     }
 
-    init?(token: String) {
-        let parts = token.split(separator: "~", omittingEmptySubsequences: false)
-        guard parts.count == 2, Identifiers.isUUID(String(parts[1])) else { return nil }
-        let time = parts[0].replacingOccurrences(of: "T", with: " ")
-        guard (10...30).contains(time.count), time.allSatisfy({ $0.isASCII && ($0.isNumber || "-: .".contains($0)) }) else { return nil }
-        receivedAt = time
-        id = String(parts[1])
+    func consoleSession(key: String, now: Date, lifetimes: ConsoleLifetimes) async throws -> (session: ConsoleSession, staff: HubStaff)? {
+        guard let session = await consoleSessions.session(key: key, now: now, lifetimes: lifetimes) else { return nil }
+        // The token may have been revoked since sign-in (on the command line): its sessions end with it.
+        guard let staff = try read({ db in try HubStaff.fetchOne(db, key: session.staffID) }), staff.revokedAt == nil else {
+            await consoleSessions.close(key: key)
+            return nil
+        }
+        return (session, staff)
     }
-}
 
-/// One line of the queue: metadata only, never the resident's name.
-struct ConsoleQueueRow: Sendable, Hashable {
-    var id: String
-    var procedureId: String
-    var status: DossierStatus
-    var village: String
-    var volunteerId: Int64
-    var volunteer: String
-    var receivedAt: Date
-    var updatedAt: Date
-    var cursor: ConsoleQueueCursor
-}
+    func closeConsoleSession(key: String) async {
+        await consoleSessions.close(key: key)
+    }
 
-/// Everything the console reads from the hub's database, in one place (for the storage
-/// repository of #18: these are the queries a second backend must answer).
-extension HubStore {
-    /// A page of the queue, newest received first, strictly after `after`.
-    func consoleQueue(_ filter: ConsoleQueueFilter, after: ConsoleQueueCursor?, limit: Int) throws(HubError) -> [ConsoleQueueRow] {
+    func closeConsoleSessions(staffID: String) async {
+        await consoleSessions.closeAll(staffID: staffID)
+    }
+
+    // MARK: - Queue
+
+    func consoleQueue(_ filter: ConsoleQueueFilter, after: ConsoleQueueCursor?, limit: Int, visibleTo _: HubStaff) throws(HubError) -> [ConsoleQueueRow] {
         try read { db in
             var (condition, arguments) = filter.condition()
             if let after {
@@ -94,8 +76,7 @@ extension HubStore {
         }
     }
 
-    /// How many dossiers of each status match the filter (its status aside).
-    func consoleStatusCounts(_ filter: ConsoleQueueFilter) throws(HubError) -> [DossierStatus: Int] {
+    func consoleStatusCounts(_ filter: ConsoleQueueFilter, visibleTo _: HubStaff) throws(HubError) -> [DossierStatus: Int] {
         try read { db in
             let (condition, arguments) = filter.condition(ignoringStatus: true)
             var counts: [DossierStatus: Int] = [:]
@@ -107,49 +88,48 @@ extension HubStore {
         }
     }
 
-    /// The choices of the queue's filters: villages with dossiers, volunteers, procedures.
-    func consoleFilterChoices() throws(HubError) -> (villages: [String], volunteers: [(id: Int64, name: String)], procedures: [String]) {
+    func consoleFilterChoices(visibleTo _: HubStaff) throws(HubError) -> ConsoleFilterChoices {
         try read { db in
             // Each a walk of an index's distinct keys, not of every dossier.
             let villages = try String.fetchAll(db, sql: "SELECT DISTINCT village FROM dossier ORDER BY village")
-            let volunteers = try Row.fetchAll(db, sql: "SELECT id, name FROM volunteer ORDER BY name, id").map { (id: $0["id"] as Int64, name: $0["name"] as String) }
-            let procedures = try String.fetchAll(db, sql: """
-                SELECT DISTINCT procedureId FROM dossier ORDER BY procedureId
-                """)
-            return (villages, volunteers, procedures)
+            let volunteers = try Row.fetchAll(db, sql: "SELECT id, name FROM volunteer ORDER BY name, id").map {
+                ConsoleFilterChoices.Volunteer(id: $0["id"], name: $0["name"])
+            }
+            let procedures = try String.fetchAll(db, sql: "SELECT DISTINCT procedureId FROM dossier ORDER BY procedureId")
+            return ConsoleFilterChoices(villages: villages, volunteers: volunteers, procedures: procedures)
         }
-    }
-
-    /// An officer or admin by id, revoked or not.
-    func consoleStaff(_ id: String) throws(HubError) -> HubStaff? {
-        try read { db in try HubStaff.fetchOne(db, key: id) }
     }
 
     // MARK: - Dashboard
 
-    /// Dossiers received per day (Vietnam time) in [from, until).
-    func consoleDossiersPerDay(from: Date, until: Date) throws(HubError) -> [(day: String, count: Int)] {
+    func consoleCommunes(visibleTo _: HubStaff) throws(HubError) -> [String] {
+        try communes()
+    }
+
+    func consoleReport(month: ReportMonth, scope: Report.Scope, builder: ReportBuilder, visibleTo _: HubStaff) throws -> Report {
+        try builder.build(month: month, scope: scope, table: reportTable, database: self)
+    }
+
+    func consoleDossiersPerDay(from: Date, until: Date, visibleTo _: HubStaff) throws(HubError) -> [ConsoleCount] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT date(receivedAt, '+7 hours') AS day, COUNT(*) AS n FROM dossier
                 WHERE receivedAt >= ? AND receivedAt < ? GROUP BY day ORDER BY day
-                """, arguments: [from, until]).map { (day: $0["day"], count: $0["n"]) }
+                """, arguments: [from, until]).map { ConsoleCount(key: $0["day"], count: $0["n"]) }
         }
     }
 
-    /// Dossiers received in [from, until) per village or per procedure, most first.
-    func consoleDossierCounts(byProcedure: Bool, from: Date, until: Date) throws(HubError) -> [(key: String, count: Int)] {
+    func consoleDossierCounts(byProcedure: Bool, from: Date, until: Date, visibleTo _: HubStaff) throws(HubError) -> [ConsoleCount] {
         let column = byProcedure ? "procedureId" : "village"
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(column) AS k, COUNT(*) AS n FROM dossier
                 WHERE receivedAt >= ? AND receivedAt < ? GROUP BY k ORDER BY n DESC, k LIMIT 12
-                """, arguments: [from, until]).map { (key: $0["k"], count: $0["n"]) }
+                """, arguments: [from, until]).map { ConsoleCount(key: $0["k"], count: $0["n"]) }
         }
     }
 
-    /// How long dossiers have waited since their last change, per status still open.
-    func consoleBacklog(now: Date = Date()) throws(HubError) -> [(status: DossierStatus, count: Int, averageDays: Double, oldestDays: Double)] {
+    func consoleBacklog(now: Date, visibleTo _: HubStaff) throws(HubError) -> [ConsoleBacklog] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT status, COUNT(*) AS n,
@@ -158,25 +138,30 @@ extension HubStore {
                 FROM dossier WHERE status IN ('received', 'needs-supplement', 'submitted') GROUP BY status
                 """, arguments: [now]).compactMap { row in
                 guard let status = DossierStatus(rawValue: row["status"]) else { return nil }
-                return (status: status, count: row["n"], averageDays: row["average"] ?? 0, oldestDays: row["oldest"] ?? 0)
+                return ConsoleBacklog(status: status, count: row["n"], averageDays: row["average"] ?? 0, oldestDays: row["oldest"] ?? 0)
             }
         }
     }
 
-    /// Announcements sent to every volunteer, newest first.
-    func consoleAnnouncements(limit: Int) throws(HubError) -> [(at: Date, message: String)] {
+    func consoleAnnouncements(limit: Int, visibleTo _: HubStaff) throws(HubError) -> [ConsoleAnnouncement] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT at, message FROM change WHERE kind = 'announcement' ORDER BY seq DESC LIMIT ?", arguments: [limit])
-                .map { (at: $0["at"], message: $0["message"] ?? "") }
+                .map { ConsoleAnnouncement(at: $0["at"], message: $0["message"] ?? "") }
         }
     }
 
-    /// The audit log, newest first, before the row `before` (keyset), `limit` rows.
+    // MARK: - Admin
+
     func consoleAudit(before: Int64?, limit: Int) throws(HubError) -> [HubAuditEntry] {
         try read { db in
             var request = HubAuditEntry.order(HubAuditEntry.Columns.id.desc).limit(limit)
             if let before { request = request.filter(HubAuditEntry.Columns.id < before) }
             return try request.fetchAll(db)
         }
+    }
+
+    /// A SQLite hub is one commune: the officer is of it, whatever `commune` says.
+    func addConsoleOfficer(name: String, commune _: String?, now: Date) throws(HubError) -> (staff: HubStaff, token: String) {
+        try addStaff(role: .officer, name: name, now: now)
     }
 }

@@ -15,6 +15,8 @@ public struct HubStore: Sendable {
     let writer: DatabasePool
     /// The dossiers' and activities' writes, committed in groups (see `GroupCommit`).
     let grouped: GroupCommit
+    /// The console's sign-in sessions (see `ConsoleSessionTable`).
+    let consoleSessions = ConsoleSessionTable()
 
     /// Opens the store in `directory`. `keyFile` is the data key's file, by default
     /// `hub-data.key` in `directory`; it is made at first start, and must be there, and be the
