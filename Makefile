@@ -7,29 +7,12 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 run: build
 	.build/debug/sotay
 
-## make test: install what is missing, build, and run every test.
-## The property tests run on their own, after the rest: they keep both cores busy for a while,
-## and beside them the end-to-end tests that time a real upload (a hub stopped mid-upload) could
-## not keep up with the link they measure. Between the two, a smoke run of the benchmark suite
-## (every figure on tiny data, on the debug binaries the build above made), so `make bench`
-## cannot break unnoticed.
-## The tests that wait on async I/O against a wall-clock deadline (a PostgreSQL store opening
-## within 15 s, chromedriver answering within 20 s, a hub killed while an upload is half done)
-## run in a second pass of their own. In the first pass, dozens of tests run the built binaries
-## and wait for them with blocking calls; on 2 cores those hold both of Swift's cooperative
-## threads for long stretches, and a test awaiting a database answer was not scheduled before
-## its deadline (seen as `.cannotOpen` on PostgreSQL and "chromedriver did not start").
-WAITING_TESTS = SoTayHubConformanceTests PostgresSyncEndToEndTests PostgresOfficerEndToEndTests ConsoleBrowserTests hubRestartMidUpload
-
+## make test: install what is missing, build, and run every test (scripts/run-tests.sh says in
+## what order and why: the main pass with the tests that wait on a deadline beside it, then the
+## hub killed mid-upload and a smoke run of the benchmark suite, then the property tests).
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip SoTayPropertyTests $(patsubst %,--skip %,$(WAITING_TESTS))
-	@# The tests that wait on async I/O against a deadline, one at a time, with a throwaway
-	@# PostgreSQL cluster (temp folder, loopback port) beside them, stopped and removed when they
-	@# end, pass or fail.
-	scripts/with-pg-test-cluster.sh $(SWIFT) test --skip-build --no-parallel $(patsubst %,--filter %,$(WAITING_TESTS))
-	@scripts/with-pg-test-cluster.sh .build/debug/sotay-bench --smoke || { echo "make test: the smoke run of the benchmark suite failed (the ✗ line above names the figure); rerun it with .build/debug/sotay-bench --smoke"; exit 1; }
-	$(SWIFT) test --skip-build --filter SoTayPropertyTests
+	SWIFT=$(SWIFT) scripts/run-tests.sh
 
 build: deps
 	$(SWIFT) build --product sotay
