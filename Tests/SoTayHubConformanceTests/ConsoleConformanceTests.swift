@@ -170,6 +170,21 @@ struct ConsoleConformanceTests {
         }
     }
 
+    @Test("A province reader's token does not sign in to the console: a 403 that says what it is for, and no session", arguments: Backend.enabled.filter { $0 == .postgres })
+    func aProvinceTokenDoesNotSignIn(_ backend: Backend) async throws {
+        let console = try await ConsoleHub.make(backend, dossiers: 1)
+        defer { Task { await console.hub.close() } }
+        let reader = try await console.hub.repository.addStaff(role: .province, name: "Sở TT&TT", now: Date())
+        try await Application(router: console.router()).test(.router) { client in
+            var visitor = ConsoleVisitor()
+            let refused = try await visitor.signIn(client, token: reader.token)
+            #expect(refused.status == .forbidden)
+            #expect(String(buffer: refused.body).contains("người đọc báo cáo tỉnh"))
+            #expect(visitor.cookies[ConsoleRoutes.sessionCookie] == nil)
+            #expect(try await visitor.get(client, "/console/queue").status == .unauthorized, "still signed out")
+        }
+    }
+
     @Test(arguments: Backend.enabled)
     func aDossierPageAndItsStatusFormAreAuditedAndAnotherCommunesDossierIsNotFound(_ backend: Backend) async throws {
         let console = try await ConsoleHub.make(backend)

@@ -190,6 +190,11 @@ struct ConsoleRoutes: Sendable {
             try await limiter.countFailure(context.clientAddress)
             return try loginPage(visit, problem: .signInFailed, status: .unauthorized)
         }
+        // The console is the officers' and admins'. A province reader reads counts, never a
+        // dossier or a commune's pages, and its reads would be logged under another role.
+        guard staff.role == .officer || staff.role == .admin else {
+            return try loginPage(visit, problem: .provinceToken, status: .forbidden)
+        }
         if let old = visit.cookie { try await store.closeConsoleSession(key: ConsoleSessions.key(old)) }
         let value = ConsoleSessions.randomToken()
         let now = settings.clock()

@@ -130,6 +130,8 @@ enum ConsoleText {
     /// What the console says when a form or page is refused, in the officer's language.
     enum Problem: Sendable {
         case signInFailed, rateLimited(Int), signedOut, csrf, forbidden, notFound, reasonRequired, portalCodeRequired, badInput(String)
+        /// A province reader's token: it reads report counts over /v1/province, never these pages.
+        case provinceToken
         case store(HubError)
 
         var status: Int {
@@ -137,7 +139,7 @@ enum ConsoleText {
             case .signInFailed: 401
             case .rateLimited: 429
             case .signedOut: 401
-            case .csrf, .forbidden: 403
+            case .csrf, .forbidden, .provinceToken: 403
             case .notFound: 404
             case .reasonRequired, .portalCodeRequired, .badInput: 422
             case .store(let error):
@@ -157,6 +159,9 @@ enum ConsoleText {
             case .signInFailed:
                 return vi ? "Mã đăng nhập không đúng hoặc đã bị thu hồi. Kiểm tra lại mã, hoặc nhờ quản trị tạo mã mới: sotay-hub officers add."
                     : "The sign-in token is wrong or revoked. Check it, or ask the admin for a new one: sotay-hub officers add."
+            case .provinceToken:
+                return vi ? "Đây là mã của người đọc báo cáo tỉnh: mã này chỉ đọc số liệu báo cáo qua /v1/province, không đăng nhập trang của cán bộ. Cán bộ xã cần mã riêng: sotay-hub officers add."
+                    : "This is a province reader's token: it reads report counts over /v1/province and does not sign in to the officers' pages. An officer needs their own token: sotay-hub officers add."
             case .rateLimited(let seconds):
                 return vi ? "Sai quá nhiều lần từ địa chỉ này. Chờ \(seconds) giây rồi thử lại."
                     : "Too many failed attempts from this address. Wait \(seconds) seconds and try again."
