@@ -24,33 +24,10 @@ extension ConsoleBench {
             throw BenchFailure(command: "sotay-hub serve --database", status: nil, output: failed.log, what: "did not start")
         }
         defer { hub.cleanUp() }
-        let client = ConsoleClient(base: hub.url)
-        try await client.signIn(token: token)
-
-        let first = try await client.get("/console/queue")
-        guard let next = first.range(of: #"/console/queue\?after=[^"]+"#, options: .regularExpression).map({
-            String(first[$0]).replacingOccurrences(of: "&amp;", with: "&")
-        }) else { throw BenchFailure(command: "console queue", status: nil, output: String(first.prefix(500)), what: "has no next page") }
-        let encodedVillage = village.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let cases: [(id: String, title: String, path: String)] = [
-            ("queue", "the queue, first page, with counts per status", "/console/queue"),
-            ("queue-next", "the queue, next page (keyset)", next),
-            ("queue-filtered", "the queue filtered by status and village", "/console/queue?status=needs-supplement&village=\(encodedVillage)"),
-            ("dossier", "one dossier (audited read, decrypted answers)", "/console/dossiers/\(someID)"),
-            ("dashboard", "the dashboard: the commune's month report and five SVG charts", "/console/dashboard"),
-        ]
-        var results: [BenchResult] = []
-        for page in cases {
-            let samples = try await time(runs) { _ = try await client.get(page.path) }
-            let median = samples.sorted()[samples.count / 2]
-            results.append(BenchResult(
-                id: "console-pg-\(page.id)", title: "Console on PostgreSQL, 2 × \(Scale.count(perCommune)) dossiers: \(page.title)",
-                value: median * 1000, unit: "ms", target: target,
-                detail: String(format: "median of %d, fastest %.0f ms, slowest %.0f ms (HTTP, signed in, an officer of one commune)", samples.count,
-                               (samples.min() ?? 0) * 1000, (samples.max() ?? 0) * 1000),
-                met: median <= limit))
+        return try await timePages(base: hub.url, token: token, dossier: someID, village: village, runs: runs) { page in
+            (id: "console-pg-\(page.id)", title: "Console on PostgreSQL, 2 × \(Scale.count(perCommune)) dossiers: \(page.title)",
+             detail: "HTTP, signed in, an officer of one commune")
         }
-        return results
     }
 
     /// Two communes of 30 volunteers, `perCommune` dossiers each written by the server itself
