@@ -370,6 +370,7 @@ public struct SyncEngine: Sendable {
         // the failure that stopped the window, if any.
         var completions: [Store.Completion] = []
         var accepted: [(OutboxItem, DossierAccepted, Int)] = []
+        var refused: [(OutboxItem, id: Int64, reason: String)] = []
         var failure: (any Error)?
         for (item, outcome) in zip(items, outcomes) {
             guard let id = item.id, let outcome else { continue }
@@ -378,9 +379,7 @@ public struct SyncEngine: Sendable {
                 completions.append(Store.Completion(itemID: id, receipt: ReceiptRecord(reply.receipt, kind: reply.kind), hubStatus: reply.status.rawValue))
                 accepted.append((item, reply, bytes))
             case .parked(let reason):
-                try store.park([id], reason: reason)
-                report.parked.append(.init(id: item.itemId, reason: reason))
-                progress(.parked(id: item.itemId, reason: reason))
+                refused.append((item, id, reason))
             case .failed(let error):
                 if let error = error as? SyncError { try? store.noteFailure(id, error: error.message(.en)) }
                 failure = failure ?? error
@@ -392,6 +391,11 @@ public struct SyncEngine: Sendable {
             if reply.kind == .supplement { report.supplements += 1 }
             report.bytesSent += bytes
             progress(.sentDossier(id: item.itemId, revision: item.revision, kind: reply.kind, bytes: bytes))
+        }
+        for (item, id, reason) in refused {
+            try store.park([id], reason: reason)
+            report.parked.append(.init(id: item.itemId, reason: reason))
+            progress(.parked(id: item.itemId, reason: reason))
         }
         if let failure { throw failure }
     }
