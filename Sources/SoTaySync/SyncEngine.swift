@@ -182,8 +182,8 @@ public struct SyncEngine: Sendable {
     }
 
     /// Runs `request`, retrying transient failures with backoff; other failures go up.
-    private func withRetry<T>(_ retry: inout RetryPolicy, _ report: inout SyncReport, _ progress: @Sendable (SyncEvent) -> Void,
-                              _ request: () async throws(SyncError) -> T) async throws -> T {
+    func withRetry<T>(_ retry: inout RetryPolicy, _ report: inout SyncReport, _ progress: @Sendable (SyncEvent) -> Void,
+                      _ request: () async throws(SyncError) -> T) async throws -> T {
         while true {
             report.requests += 1
             let result: Result<T, SyncError>
@@ -279,162 +279,6 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    /// The dossiers in outbox order, a window at a time, each sent once its blobs are uploaded.
-    /// A window holds at most one revision of a dossier, so a dossier's revisions go in order.
-    private func sendQueued(_ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ board: BlobBoard, _ report: inout SyncReport,
-                            _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
-        let queued = zip(items, attachments).filter { $0.0.id != nil && $0.0.payload != nil }
-        let items = queued.map(\.0), attachments = queued.map(\.1)
-        guard !items.isEmpty else { return }
-        // Each lane on a URLSession of its own, made once for the whole run: side by side on one
-        // session, FoundationNetworking sometimes sent a request's head and never its body (the
-        // hub waited 20 s for it, then the client timed out).
-        let clients = [client] + (1..<min(dossierLanes, items.count)).map { _ in client.withOwnSession() }
-        defer { for lane in clients.dropFirst() { lane.finish() } }
-        var start = 0
-        while start < items.count {
-            var end = start
-            var dossiers = Set<String>()
-            while end < items.count, end - start < dossierWindow, dossiers.insert(items[end].itemId).inserted { end += 1 }
-            try await sendWindow(Array(items[start..<end]), Array(attachments[start..<end]), clients, board, &report, &retry, progress)
-            start = end
-        }
-    }
-
-    /// What became of one dossier revision of a window.
-    private enum Sent: Sendable {
-        case accepted(DossierAccepted, bytes: Int)
-        case parked(reason: String)
-        /// A failure that stops this sync (the hub unreachable after the retries, a bad receipt).
-        case failed(any Error)
-    }
-
-    /// Hands out a window's dossiers in order to the lanes, and stops handing them out once one failed.
-    private actor WindowQueue {
-        private var next = 0
-        private var stopped = false
-        private let count: Int
-
-        init(count: Int) { self.count = count }
-
-        func take() -> Int? {
-            guard !stopped, next < count else { return nil }
-            defer { next += 1 }
-            return next
-        }
-
-        func stop() { stopped = true }
-    }
-
-    /// Sends one window on the lanes' clients (`dossierLanes` of them), then books what came back in outbox
-    /// order. The attempt is on disk before any request goes (a revision that may have reached
-    /// the hub is never replaced in place); the receipts are kept after, in one transaction. A
-    /// process killed between the two loses no dossier: the next sync sends those revisions
-    /// again, and the hub answers a revision it holds with the receipt it gave (`repeated`).
-    private func sendWindow(_ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ clients: [HubClient], _ board: BlobBoard, _ report: inout SyncReport,
-                            _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
-        try store.noteAttempt(items.compactMap(\.id))
-        let queue = WindowQueue(count: items.count)
-        let policy = retry
-        let lanes: [(sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy)] = await withoutActuallyEscaping(progress) { progress in
-            await withTaskGroup(of: (sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy).self) { group in
-                for client in clients.prefix(items.count) {
-                    group.addTask {
-                        var sent: [(Int, Sent)] = []
-                        var laneReport = SyncReport()
-                        var laneRetry = policy
-                        var chunk = AdaptiveChunk()
-                        while let index = await queue.take() {
-                            let outcome = await send(items[index], attachments[index], client, board, &chunk, &laneReport, &laneRetry, progress)
-                            if case .failed = outcome { await queue.stop() }
-                            sent.append((index, outcome))
-                        }
-                        return (sent, laneReport, laneRetry)
-                    }
-                }
-                var lanes: [(sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy)] = []
-                for await lane in group { lanes.append(lane) }
-                return lanes
-            }
-        }
-        for lane in lanes {
-            report.requests += lane.report.requests
-            report.attachmentBytes += lane.report.attachmentBytes
-            report.blobsSent += lane.report.blobsSent
-            if lane.retry.failures > retry.failures { retry = lane.retry }
-        }
-        var outcomes = [Sent?](repeating: nil, count: items.count)
-        for lane in lanes { for (index, outcome) in lane.sent { outcomes[index] = outcome } }
-
-        // Booked in outbox order: the accepted first (one transaction), then the refused, then
-        // the failure that stopped the window, if any.
-        var completions: [Store.Completion] = []
-        var accepted: [(OutboxItem, DossierAccepted, Int)] = []
-        var refused: [(OutboxItem, id: Int64, reason: String)] = []
-        var failure: (any Error)?
-        for (item, outcome) in zip(items, outcomes) {
-            guard let id = item.id, let outcome else { continue }
-            switch outcome {
-            case .accepted(let reply, let bytes):
-                completions.append(Store.Completion(itemID: id, receipt: ReceiptRecord(reply.receipt, kind: reply.kind), hubStatus: reply.status.rawValue))
-                accepted.append((item, reply, bytes))
-            case .parked(let reason):
-                refused.append((item, id, reason))
-            case .failed(let error):
-                if let error = error as? SyncError { try? store.noteFailure(id, error: error.message(.en)) }
-                failure = failure ?? error
-            }
-        }
-        try store.completeDossiers(completions)
-        for (item, reply, bytes) in accepted {
-            report.sentDossiers += 1
-            if reply.kind == .supplement { report.supplements += 1 }
-            report.bytesSent += bytes
-            progress(.sentDossier(id: item.itemId, revision: item.revision, kind: reply.kind, bytes: bytes))
-        }
-        for (item, id, reason) in refused {
-            try store.park([id], reason: reason)
-            report.parked.append(.init(id: item.itemId, reason: reason))
-            progress(.parked(id: item.itemId, reason: reason))
-        }
-        if let failure { throw failure }
-    }
-
-    /// Sends one dossier revision once its blobs are on the hub, and checks the receipt.
-    private func send(_ item: OutboxItem, _ refs: [AttachmentRef], _ client: HubClient, _ board: BlobBoard, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport,
-                      _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async -> Sent {
-        let payload = item.payload ?? Data()
-        do {
-            for ref in refs {
-                if case .failed(let error) = await board.outcome(of: ref.sha256) { throw error }
-            }
-            let accepted: DossierAccepted
-            do {
-                accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
-                    try await client.putDossier(item.itemId, payload: payload)
-                }
-            } catch SyncError.missingBlobs(let hashes) {
-                // The hub lost blobs it had confirmed (restored from an old backup): send
-                // them again, then the same revision. A second refusal parks the dossier.
-                try store.markBlobsMissing(hashes)
-                try await sendAttachments(refs, &chunk, &report, &retry, progress)
-                accepted = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in
-                    try await client.putDossier(item.itemId, payload: payload)
-                }
-            }
-            guard accepted.receipt.isSigned(by: hubKey), accepted.receipt.contentSHA256 == Hashes.sha256Hex(payload),
-                  accepted.dossierId == item.itemId, accepted.revision == item.revision
-            else { throw SyncError.badReceipt(dossier: item.itemId) }
-            return .accepted(accepted, bytes: payload.count)
-        } catch SyncError.refused(let status, let body) {
-            return .parked(reason: Self.reason(status, body))
-        } catch let error as SyncError where error.parksDossier {
-            return .parked(reason: error.message(.vi))
-        } catch {
-            return .failed(error)
-        }
-    }
-
     /// The attachments a queued revision names, read from the frozen payload itself.
     static func attachments(of item: OutboxItem) -> [AttachmentRef] {
         guard let payload = item.payload, let upload = try? WireProtocol.decoder().decode(DossierUpload.self, from: payload) else { return [] }
@@ -459,8 +303,8 @@ public struct SyncEngine: Sendable {
 
     /// Makes sure the hub holds every blob in `refs`, one after another (the dossier loop's
     /// second try, when the hub lost blobs it had confirmed).
-    private func sendAttachments(_ refs: [AttachmentRef], _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
-                                 _ progress: @Sendable (SyncEvent) -> Void) async throws {
+    func sendAttachments(_ refs: [AttachmentRef], _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
+                         _ progress: @Sendable (SyncEvent) -> Void) async throws {
         let pending = try refs.filter { try store.blobUpload($0.sha256)?.uploadedAt == nil }
         guard !pending.isEmpty else { return }
         let missing = try await missingBlobs(pending.map(\.sha256), &report, &retry, progress)
@@ -565,7 +409,7 @@ public struct SyncEngine: Sendable {
     }
 
     /// A refusal as the volunteer reads it: status, code, message, and the fields named.
-    private static func reason(_ status: Int, _ body: ErrorBody) -> String {
+    static func reason(_ status: Int, _ body: ErrorBody) -> String {
         let fields = body.fields.map { " " + $0.map { "\($0.field) \($0.problem)" }.joined(separator: "; ") } ?? ""
         return "\(status) \(body.error.rawValue): \(body.message)" + fields
     }
