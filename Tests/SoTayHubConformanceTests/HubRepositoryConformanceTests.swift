@@ -161,6 +161,65 @@ struct HubRepositoryConformanceTests {
         #expect(!rawBody.contains("resident_name"))
     }
 
+    /// A new dossier takes a short path on PostgreSQL (one statement); these are the cases where
+    /// it must step aside: a blob not yet held, and the same new dossier arriving several times
+    /// at once (a laptop's retry racing its first try, through two serve processes).
+    @Test(arguments: Backend.enabled)
+    func aNewDossierArrivingManyTimesAtOnceIsStoredOnce(_ backend: Backend) async throws {
+        let me = try await Self.enrolled(backend)
+        defer { Task { await me.hub.close() } }
+        let repository = me.hub.repository
+        let device = me.device
+
+        // New, but naming a photo never uploaded: refused with the hash, and nothing written.
+        var withPhoto = DossierUpload.sample()
+        withPhoto.attachments = [AttachmentRef(sha256: String(repeating: "cd", count: 32), size: 10, mediaType: "image/jpeg", document: nil)]
+        let photoBody = String(decoding: try WireProtocol.encoder().encode(withPhoto), as: UTF8.self)
+        #expect(try await repository.storeDossier(withPhoto, body: photoBody, device: device, now: Date()) == .missingBlobs([String(repeating: "cd", count: 32)]))
+        #expect(try await repository.findDossierState(withPhoto.id, device: device) == nil)
+
+        // Eight copies of one new dossier at once: one stored, seven answered with its receipt.
+        let upload = DossierUpload.sample()
+        let body = String(decoding: try WireProtocol.encoder().encode(upload), as: UTF8.self)
+        let outcomes = try await withThrowingTaskGroup(of: DossierOutcome.self) { group in
+            for _ in 0..<8 { group.addTask { try await repository.storeDossier(upload, body: body, device: device, now: Date()) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let stored = outcomes.compactMap { if case .stored(let accepted) = $0 { accepted } else { nil } }
+        let repeated = outcomes.compactMap { if case .repeated(let accepted) = $0 { accepted } else { nil } }
+        try #require(stored.count == 1, "outcomes: \(outcomes)")
+        #expect(repeated.count == 7 && repeated.allSatisfy { $0.receipt == stored[0].receipt })
+        #expect(try await repository.revisions(of: upload.id).map(\.body) == [body])
+
+        // Two different contents of one new dossier at once: one is kept, the other clashes.
+        let clash = DossierUpload.sample()
+        var changed = clash
+        changed.satisfiedCount = 2
+        let other = changed
+        let bodies = [String(decoding: try WireProtocol.encoder().encode(clash), as: UTF8.self),
+                      String(decoding: try WireProtocol.encoder().encode(other), as: UTF8.self)]
+        let clashes = try await withThrowingTaskGroup(of: (Int, DossierOutcome).self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    let pick = index % 2
+                    return (pick, try await repository.storeDossier(pick == 0 ? clash : other, body: bodies[pick], device: device, now: Date()))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let kept = try #require(clashes.first { if case .stored = $0.1 { true } else { false } }?.0)
+        for (pick, outcome) in clashes {
+            switch outcome {
+            case .stored: #expect(pick == kept)
+            case .repeated: #expect(pick == kept)
+            case .revisionConflict(let revision): #expect(pick != kept && revision == 1)
+            default: Issue.record("unexpected outcome \(outcome)")
+            }
+        }
+        #expect(clashes.filter { if case .stored = $0.1 { true } else { false } }.count == 1)
+        #expect(try await repository.revisions(of: clash.id).map(\.body) == [bodies[kept]])
+    }
+
     // MARK: - Activities
 
     @Test(arguments: Backend.enabled)

@@ -45,8 +45,22 @@ extension PostgresHubStore: HubSyncRepository {
     public func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
-        let sealer = sealer
         let logger = logger
+        // What a stored revision needs and no row decides, made before any statement: the
+        // receipt's signature and the sealed name and body. A resend that turns out to be
+        // `repeated` throws them away; the transaction below no longer holds its lock while
+        // they are computed.
+        let receivedAt = WireDate.truncated(now)
+        let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
+                                      contentSHA256: hash, receivedAt: receivedAt)
+        var sealedName: String?
+        if case .text(let name) = upload.answers["resident_name"] { sealedName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
+        let residentName = sealedName
+        let sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
+        if try await storeNewDossier(upload, hash: hash, residentName: residentName, sealedBody: sealedBody, receipt: receipt,
+                                     receivedAt: receivedAt, device: device) {
+            return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: .original, status: .received, receipt: receipt))
+        }
         return try await transaction { connection -> DossierOutcome in
             // One writer per dossier at a time, whichever process took the request.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(upload.id), 0))", logger: logger)
@@ -84,11 +98,6 @@ extension PostgresHubStore: HubSyncRepository {
                     let missing = hashes.filter { !held.contains($0) }
                     if !missing.isEmpty { return .missingBlobs(missing) }
                 }
-                let receivedAt = WireDate.truncated(now)
-                let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
-                                              contentSHA256: hash, receivedAt: receivedAt)
-                var residentName: String?
-                if case .text(let name) = upload.answers["resident_name"] { residentName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
                 var newStatus = status ?? .received
                 if existing == nil {
                     try await connection.query("""
@@ -115,7 +124,6 @@ extension PostgresHubStore: HubSyncRepository {
                         WHERE id = \(upload.id)
                         """, logger: logger)
                 }
-                let sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
                 try await connection.query("""
                     INSERT INTO dossier_revision (dossier_id, revision, kind, device_id, content_sha256, body, received_at, signature)
                     VALUES (\(upload.id), \(upload.revision), \(kind.rawValue), \(device.id), \(hash), \(sealedBody), \(receipt.receivedAt), \(receipt.signature))
@@ -123,6 +131,35 @@ extension PostgresHubStore: HubSyncRepository {
                 return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: newStatus, receipt: receipt))
             }
         }
+    }
+
+    /// A dossier the hub has never seen, its blobs all held: the dossier and its first revision
+    /// in one statement, which is its own transaction (one round trip, one commit) instead of
+    /// the seven of the general path. Returns false, having written nothing, when the dossier
+    /// exists (whoever owns it) or a blob is missing; the general path then decides. Two
+    /// requests for the same new dossier at once: the second waits on the first's key, finds
+    /// it, and goes the general path, which answers `repeated` or `conflict`.
+    private func storeNewDossier(_ upload: DossierUpload, hash: String, residentName: String?, sealedBody: String, receipt: Receipt,
+                                 receivedAt: Date, device: HubDevice) async throws -> Bool {
+        let hashes = upload.attachments.map(\.sha256)
+        return try await !rows("""
+            WITH new_dossier AS (
+                INSERT INTO dossier (id, commune_id, volunteer_id, procedure_id, village, commune, resident_name, status, latest_revision,
+                                     received_at, updated_at)
+                SELECT \(upload.id), commune_id, id, \(upload.procedureId), \(upload.village), \(upload.commune), \(residentName),
+                       \(DossierStatus.received.rawValue), \(upload.revision), \(receivedAt), \(receivedAt)
+                FROM volunteer
+                WHERE id = \(device.volunteerId)
+                  AND NOT EXISTS (SELECT 1 FROM unnest(\(hashes)::text[]) AS wanted(sha256)
+                                  WHERE NOT EXISTS (SELECT 1 FROM blob_holder h WHERE h.volunteer_id = \(device.volunteerId) AND h.sha256 = wanted.sha256))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO dossier_revision (dossier_id, revision, kind, device_id, content_sha256, body, received_at, signature)
+            SELECT id, \(upload.revision), \(RevisionKind.original.rawValue), \(device.id), \(hash), \(sealedBody), \(receipt.receivedAt), \(receipt.signature)
+            FROM new_dossier
+            RETURNING dossier_id
+            """).isEmpty
     }
 
     public func findDossierState(_ id: String, device: HubDevice) async throws -> DossierState? {
