@@ -62,7 +62,8 @@ extension HubStore {
             case .device:
                 let device: HubDevice?
                 if let id = token.id {
-                    device = try HubDevice.fetchOne(db, key: id)
+                    // Every request of every laptop comes here: a statement prepared once per connection.
+                    device = try HubDevice.fetchOne(db.cachedStatement(sql: "SELECT * FROM device WHERE id = ?"), arguments: [id])
                 } else {
                     device = try HubDevice.filter(HubDevice.Columns.tokenHash == hash).fetchOne(db)
                 }

@@ -59,12 +59,23 @@ extension HubStore {
     public func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
-        let sealer = sealer
+        // What a stored revision needs and no row decides, made here, where the requests run
+        // side by side, and not in the one writer that every dossier of the hub waits for: the
+        // receipt's signature and the sealed name and body. A resend that turns out to be
+        // `repeated` throws them away.
+        let receivedAt = WireDate.truncated(now)
+        let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
+                                      contentSHA256: hash, receivedAt: receivedAt)
+        var sealedName: String?
+        if case .text(let name) = upload.answers["resident_name"] { sealedName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
+        let residentName = sealedName
+        let sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
         // Committed with the other writes arriving now: one fsync for many laptops (GroupCommit).
         return try await grouped.write { db in
-            let existing = try HubDossier.fetchOne(db, key: upload.id)
+            let existing = try HubDossier.fetchOne(db.cachedStatement(sql: "SELECT * FROM dossier WHERE id = ?"), arguments: [upload.id])
             if let existing, existing.volunteerId != device.volunteerId { return .ownedByAnother }
-            let stored = try HubRevision.fetchOne(db, key: ["dossierId": upload.id, "revision": upload.revision])
+            let stored = try HubRevision.fetchOne(db.cachedStatement(sql: "SELECT * FROM dossierRevision WHERE dossierId = ? AND revision = ?"),
+                                                  arguments: [upload.id, upload.revision])
             switch RevisionRule.decide(revision: upload.revision, contentSHA256: hash, stored: stored?.contentSHA256, latest: existing?.latestRevision) {
             case .repeated:
                 guard let stored, let existing else { throw HubError.unexpected("a repeated revision without its row") }
@@ -78,9 +89,6 @@ extension HubStore {
             case .store(let kind):
                 let missing = try Self.missingBlobs(upload.attachments.map(\.sha256), volunteerId: device.volunteerId, db: db)
                 guard missing.isEmpty else { return .missingBlobs(missing) }
-                let receivedAt = WireDate.truncated(now)
-                let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
-                                              contentSHA256: hash, receivedAt: receivedAt)
                 var dossier = existing ?? HubDossier(
                     id: upload.id, volunteerId: device.volunteerId, procedureId: upload.procedureId, village: upload.village,
                     commune: upload.commune, residentName: nil, status: .received, reason: nil, portalCode: nil,
@@ -88,7 +96,7 @@ extension HubStore {
                 dossier.procedureId = upload.procedureId
                 dossier.village = upload.village
                 dossier.commune = upload.commune
-                if case .text(let name) = upload.answers["resident_name"] { dossier.residentName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
+                if let residentName { dossier.residentName = residentName }
                 dossier.latestRevision = upload.revision
                 dossier.updatedAt = receivedAt
                 if kind == .supplement && dossier.status == .needsSupplement {
@@ -99,10 +107,10 @@ extension HubStore {
                                               reason: nil, portalCode: dossier.portalCode, message: nil, at: receivedAt)
                     try change.insert(db)
                 }
-                try dossier.save(db)
+                // Insert or update as the row was found: `save` would try an UPDATE first for every new dossier.
+                if existing == nil { try dossier.insert(db) } else { try dossier.update(db) }
                 try HubRevision(dossierId: upload.id, revision: upload.revision, kind: kind, deviceId: device.id, contentSHA256: hash,
-                                body: try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision)),
-                                receivedAt: receipt.receivedAt, signature: receipt.signature).insert(db)
+                                body: sealedBody, receivedAt: receipt.receivedAt, signature: receipt.signature).insert(db)
                 return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: dossier.status, receipt: receipt))
             }
         }
