@@ -130,8 +130,11 @@ enum PostgresBench {
                         id: id, title: title, value: ratio, unit: "× direct batched INSERT", target: ingestTarget,
                         detail: String(format: "%.0f dossiers/s over HTTP (%.2f s, %d errors, clients spread over the processes); "
                                        + "one connection: batched INSERT (%d dossiers a transaction) %.0f dossiers/s, one transaction a dossier %.0f dossiers/s "
-                                       + "(HTTP is %.2f× that); fsync on",
-                                       run.rate, run.seconds, run.errors, DirectRates.batch, direct.batched, direct.perDossier, run.rate / direct.perDossier),
+                                       + "(HTTP is %.2f× that); fsync on; CPU during the ingest, of %.2f s on %d cores: the hub %.2f s (%.2f ms a dossier), "
+                                       + "the clients %.2f s, PostgreSQL and the rest %.2f s",
+                                       run.rate, run.seconds, run.errors, DirectRates.batch, direct.batched, direct.perDossier, run.rate / direct.perDossier,
+                                       Double(ProcCPU.cores) * run.seconds, ProcCPU.cores, run.cpu.hub,
+                                       run.cpu.hub * 1000 / max(run.rate * run.seconds, 1), run.cpu.clients, run.cpu.rest),
                         met: ratio >= 0.5 && run.errors == 0))
                 } catch {
                     results.append(.failed(id: id, title: title, target: ingestTarget, reason: BenchFailure.describe(error)))
@@ -146,6 +149,14 @@ enum PostgresBench {
         var seconds: Double
         var errors: Int
         var payloads: [Data]
+        /// CPU seconds during the sync: the serve processes, the clients (this process), and
+        /// the rest of the machine (PostgreSQL's backends, the kernel's own work).
+        struct CPU {
+            var hub: Double
+            var clients: Double
+            var rest: Double
+        }
+        var cpu: CPU
     }
 
     /// `clients` laptops, each enrolled with one of `processes` hub processes on one fresh
@@ -190,14 +201,19 @@ enum PostgresBench {
                 engines.append(try SyncEngine.enrolled(store: sealed))
             }
 
+            let hubCPU = { hubs.compactMap { $0.pid.flatMap(ProcCPU.seconds) }.reduce(0, +) }
+            let cpuBefore = (hub: hubCPU(), clients: ProcCPU.ownSeconds(), machine: ProcCPU.machineBusySeconds())
             let (problems, seconds) = await SyncBench.syncAll(engines, dossiersPerClient: dossiersPerClient)
+            let hubSeconds = hubCPU() - cpuBefore.hub, clientSeconds = ProcCPU.ownSeconds() - cpuBefore.clients
+            let cpu = IngestRun.CPU(hub: hubSeconds, clients: clientSeconds,
+                                    rest: ProcCPU.machineBusySeconds() - cpuBefore.machine - hubSeconds - clientSeconds)
             let held = try await withClient(database) { client in try await scalar(client, "SELECT count(*)::bigint FROM dossier") }
             let revisions = try await withClient(database) { client in try await scalar(client, "SELECT count(*)::bigint FROM dossier_revision") }
             await admin.close()
             let total = clients * dossiersPerClient
             // A dossier missing, or stored twice (a second revision row), is an error.
             let errors = problems + abs(total - held) + abs(revisions - held)
-            return IngestRun(rate: Double(held) / seconds, seconds: seconds, errors: errors, payloads: payloads)
+            return IngestRun(rate: Double(held) / seconds, seconds: seconds, errors: errors, payloads: payloads, cpu: cpu)
         } catch {
             await admin.close()
             throw error

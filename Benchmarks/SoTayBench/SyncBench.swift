@@ -216,8 +216,10 @@ enum SyncBench {
             engines.append(try SyncEngine.enrolled(store: sealed))
         }
         let memoryBefore = hub.process.pid.flatMap(ProcMemory.peakKilobytes) ?? 0
+        let hubCPUBefore = hub.process.pid.flatMap(ProcCPU.seconds) ?? 0, clientCPUBefore = ProcCPU.ownSeconds()
 
         let (problems, seconds) = await syncAll(engines, dossiersPerClient: dossiersPerClient)
+        let hubCPU = (hub.process.pid.flatMap(ProcCPU.seconds) ?? 0) - hubCPUBefore, clientCPU = ProcCPU.ownSeconds() - clientCPUBefore
         let peak = hub.process.pid.flatMap(ProcMemory.peakKilobytes) ?? 0
         let held = try hub.admin.dossiers().count
         let total = clients * dossiersPerClient
@@ -230,8 +232,9 @@ enum SyncBench {
             BenchResult(
                 id: "hub-ingest", title: "Hub ingest: \(clients) clients × \(dossiersPerClient) dossiers at once",
                 value: ratio, unit: "× direct GRDB", target: "≥ 0.5, zero errors",
-                detail: String(format: "%.0f dossiers/s over HTTP (%.2f s, %d errors); the same inserts with GRDB in one process %.0f dossiers/s",
-                               rate, seconds, errors, direct),
+                detail: String(format: "%.0f dossiers/s over HTTP (%.2f s, %d errors); the same inserts with GRDB in one process %.0f dossiers/s; "
+                               + "CPU during the ingest, of %.2f s on %d cores: the hub %.2f s (%.2f ms a dossier), the %d clients in the bench process %.2f s",
+                               rate, seconds, errors, direct, Double(ProcCPU.cores) * seconds, ProcCPU.cores, hubCPU, hubCPU * 1000 / Double(max(held, 1)), clients, clientCPU),
                 met: ratio >= 0.5 && errors == 0),
             BenchResult(
                 id: "memory-hub", title: "Peak memory of `sotay-hub serve` during the ingest",
