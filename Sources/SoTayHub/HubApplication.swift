@@ -72,7 +72,7 @@ public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Ro
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
                            staff: StaffRoutes(store: store),
-                           content: ContentRoutes(store: store))
+                           content: ContentRoutes(shelf: store.contentShelf))
     let specs = routes.register(on: router)
     // The officer's web console (/console), after the protocol's middleware so errors stay safe.
     if let console = try? ConsoleRoutes(store: store, limiter: authLimiter, settings: configuration.console,

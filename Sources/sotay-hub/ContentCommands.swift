@@ -85,51 +85,55 @@ struct ContentPacks: ParsableCommand {
         }
     }
 
-    struct Publish: ParsableCommand {
+    struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Xuất bản thư viện cho các máy ở lần đồng bộ sau: một thư mục (kiểm tra rồi ký bằng khóa của máy chủ) hoặc một gói đã ký.")
         @OptionGroup var options: HubOptions
         @Argument(help: ArgumentHelp("Thư mục nội dung hoặc tệp .sotaypack.", valueName: "thư-mục|gói")) var source: String
         @OptionGroup var pack: PackOptions
 
-        func run() throws {
-            let store = try options.openStore()
+        func run() async throws {
+            let published = try await options.withRepository { store in try await publish(to: store) }
+            let manifest = published.manifest
+            print(options.t("Đã xuất bản thư viện \(manifest.packId) phiên bản \(manifest.version) (\(manifest.files.count) tệp, ký bởi \(published.keyId)). Các máy nhận ở lần đồng bộ sau.",
+                            "Published library \(manifest.packId) version \(manifest.version) (\(manifest.files.count) files, signed by \(published.keyId)). Laptops take it at their next sync."))
+        }
+
+        /// On either store: the shelf is the data folder, the announcement the store's feed.
+        private func publish(to store: any HubContentRepository) async throws -> VerifiedPack {
+            let shelf = store.contentShelf
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { throw ContentPublishError.unreadable(path: source) }
             let data: Data
             if isDirectory.boolValue {
                 let (files, packId) = try checkedFolder(source, options)
                 let now = Date()
-                let next = max((store.contentPacks().last?.version ?? 0) + 1, Int(now.timeIntervalSince1970))
+                let next = max((shelf.packs().last?.version ?? 0) + 1, Int(now.timeIntervalSince1970))
                 data = try SignedPack.build(files: files, packId: packId, version: pack.version ?? next, createdAt: now,
                                             expiresAt: now.addingTimeInterval(Double(pack.expiresDays) * 86400),
-                                            publisher: pack.publisher ?? "sotay-hub", key: store.contentPublisherKey)
+                                            publisher: pack.publisher ?? "sotay-hub", key: shelf.publisherKey)
             } else {
                 guard let bytes = FileManager.default.contents(atPath: source), bytes.count <= SignedPack.maxSize else {
                     throw ContentPublishError.unreadable(path: source)
                 }
                 // The content of a signed pack is checked too: a signature says who, not that it loads.
                 let verified: VerifiedPack
-                do { verified = try PackTrust(hubKey: store.signingKey.publicKey).verify(bytes, newerThan: nil, packId: nil) } catch {
+                do { verified = try PackTrust(hubKey: shelf.hubKey.publicKey).verify(bytes, newerThan: nil, packId: nil) } catch {
                     throw ContentPublishError.refused(error)
                 }
                 _ = try checkedFiles(verified.files, label: source, options)
                 data = bytes
             }
-            let published = try store.publishContentPack(data)
-            let manifest = published.manifest
-            print(options.t("Đã xuất bản thư viện \(manifest.packId) phiên bản \(manifest.version) (\(manifest.files.count) tệp, ký bởi \(published.keyId)). Các máy nhận ở lần đồng bộ sau.",
-                            "Published library \(manifest.packId) version \(manifest.version) (\(manifest.files.count) files, signed by \(published.keyId)). Laptops take it at their next sync."))
+            return try await store.publishContentPack(data, now: Date())
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Các gói thư viện máy chủ đang cung cấp.")
         @OptionGroup var options: HubOptions
 
-        func run() throws {
-            let store = try options.openStore()
-            let packs = store.contentPacks()
+        func run() async throws {
+            let packs = try await options.withRepository { store in store.contentShelf.packs() }
             guard !packs.isEmpty else { return print(options.t("Chưa xuất bản gói nào.", "No pack published yet.")) }
             for pack in packs { print("  \(pack.version) · \(pack.size) byte · sha256 \(pack.sha256)") }
         }

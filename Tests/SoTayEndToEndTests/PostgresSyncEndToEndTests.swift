@@ -277,6 +277,57 @@ struct PostgresSyncEndToEndTests {
     }
 
     /// A database of its own on the cluster at `SOTAY_TEST_POSTGRES_URL`.
+    @Test("A province hub publishes a library: laptops of its communes take it at sync, a commune added later too, and a version already offered is refused")
+    func contentPacks() async throws {
+        let url = try await Self.freshDatabase()
+        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-content-\(UUID().uuidString)")
+        let hub = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { hub.cleanUp() }
+        func code(_ name: String, commune: String) throws -> String {
+            let added = try hub.admin(["volunteers", "add", name, "--village", "Thôn Đông", "--commune", commune, "--database", url])
+            let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stdout)\(added.stderr)")
+            let issued = try hub.admin(["enroll-code", String(number), "--database", url])
+            return String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stdout)\(issued.stderr)"))
+        }
+        func laptop(_ code: String) throws -> Sotay {
+            // On the bundled library: the test procedure reaches it only through the pack.
+            let sotay = try Sotay(fixtureContent: false)
+            try sotay.initProfile()
+            let enrolled = try sotay.run(["enroll", hub.url, code])
+            #expect(enrolled.status == 0, "\(enrolled.stdout)\(enrolled.stderr)")
+            return sotay
+        }
+        let first = try laptop(try code("Nguyễn Văn An", commune: "Xã Gia Lộc"))
+        defer { first.cleanUp() }
+        #expect(try first.run(["show", "thu-nghiem"]).status != 0)
+
+        let folder = FileManager.default.temporaryDirectory.appending(path: "sotay-pg-pack-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Sotay.fixtureContent, to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let published = try hub.admin(["content", "publish", folder.path, "--version", "1000", "--publisher", "Sở KH&CN", "--database", url])
+        #expect(published.status == 0 && published.stdout.contains("phiên bản 1000"), "\(published.stdout)\(published.stderr)")
+        let listed = try hub.admin(["content", "list", "--database", url])
+        #expect(listed.stdout.contains("1000 ·"), "\(listed.stdout)\(listed.stderr)")
+
+        let sync = try first.run(["sync"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stdout.contains("Thư viện thủ tục đã cập nhật: phiên bản 1000 của Sở KH&CN"), "\(sync.stdout)")
+        #expect(try first.run(["show", "thu-nghiem"]).stdout.contains("Kết quả: Giấy khai sinh"))
+
+        // A commune that joins after the publication: its first laptop takes the same library.
+        let later = try laptop(try code("Trần Thị Bình", commune: "Xã Hòa Bình"))
+        defer { later.cleanUp() }
+        let laterSync = try later.run(["sync"])
+        #expect(laterSync.stdout.contains("Thư viện thủ tục đã cập nhật: phiên bản 1000"), "\(laterSync.stdout)\(laterSync.stderr)")
+        #expect(try later.run(["content", "status"]).stdout.contains("phiên bản 1000"))
+
+        // The same version again is refused, and nothing new is announced.
+        let again = try hub.admin(["content", "publish", folder.path, "--version", "1000", "--database", url])
+        #expect(again.status != 0 && again.stderr.contains("Không có gì được xuất bản"), "\(again.stdout)\(again.stderr)")
+        let quiet = try first.run(["sync"])
+        #expect(quiet.status == 0 && !quiet.stdout.contains("Thư viện thủ tục đã cập nhật"), "\(quiet.stdout)")
+    }
+
     static func freshDatabase() async throws -> String {
         guard let base = ProcessInfo.processInfo.environment["SOTAY_TEST_POSTGRES_URL"], var components = URLComponents(string: base),
               let port = components.port

@@ -7,7 +7,7 @@ import SoTayWire
 /// Signed content packs for the laptops (`sync/PROTOCOL.md`, "Content packs"): what is on
 /// offer, and the pack's bytes with `Range`, so a cut download goes on where it stopped.
 struct ContentRoutes {
-    let store: HubStore
+    let shelf: ContentShelf
 
     func register(device: RouterGroup<HubRequestContext>, recorder: RouteRecorder) {
         recorder.on(device, .get, "content", offer)
@@ -16,12 +16,12 @@ struct ContentRoutes {
 
     @Sendable func offer(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try context.requireDevice()
-        return try JSONResponse.make(ContentOffer(pack: store.contentPacks().last))
+        return try JSONResponse.make(ContentOffer(pack: shelf.packs().last))
     }
 
     @Sendable func pack(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try context.requireDevice()
-        guard let version = context.parameters.get("version").flatMap({ Int($0) }), let url = store.contentPackURL(version: version),
+        guard let version = context.parameters.get("version").flatMap({ Int($0) }), let url = shelf.url(version: version),
               let data = FileManager.default.contents(atPath: url.path)
         else { throw Refusal(404, .notFound, "No such content pack on this hub.") }
         var headers: HTTPFields = [.contentType: "application/octet-stream", .acceptRanges: "bytes"]

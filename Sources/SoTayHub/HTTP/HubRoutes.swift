@@ -34,7 +34,7 @@ struct HubRoutes {
     /// Uploads and the officer/admin routes (both stores offer them today; nil leaves them out).
     let tus: TusRoutes?
     let staff: StaffRoutes?
-    /// Signed content packs on offer (the SQLite hub; not yet on PostgreSQL).
+    /// Signed content packs on offer (both stores: files in the data folder).
     let content: ContentRoutes?
     /// The province's reader (PostgreSQL only).
     var province: ProvinceRoutes? = nil

@@ -20,7 +20,7 @@ public func buildRouter(postgres store: PostgresHubStore, configuration: HubConf
                            authLimiter: authLimiter,
                            tus: TusRoutes(store: store, gate: PostgresUploadGate(store: store), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
-                           staff: StaffRoutes(store: store), content: nil,
+                           staff: StaffRoutes(store: store), content: ContentRoutes(shelf: store.contentShelf),
                            province: ProvinceRoutes(store: store, pack: try? ContentPack.configured()))
     let specs = routes.register(on: router)
     // After the protocol's middleware so errors stay safe, as on SQLite.

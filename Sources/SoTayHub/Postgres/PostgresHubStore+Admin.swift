@@ -10,10 +10,10 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
         for (field, value) in [("name", name), ("village", village), ("commune", commune)] where !Identifiers.isName(value) {
             throw HubError.invalidText(field: field)
         }
-        let logger = logger
+        let logger = logger, shelf = contentShelf
         let (name, village, commune) = (clean(name), clean(village), clean(commune))
         return try await transaction { connection -> HubVolunteer in
-            let communeID = try await Self.commune(named: commune, connection, logger: logger, now: now)
+            let communeID = try await Self.commune(named: commune, connection, logger: logger, now: now, shelf: shelf)
             guard let row = try await connection.rows("""
                 INSERT INTO volunteer (commune_id, name, village, commune, created_at) VALUES (\(communeID), \(name), \(village), \(commune), \(now))
                 RETURNING *
@@ -22,13 +22,21 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
         }
     }
 
-    /// The commune's id, made (with its feed counter) the first time it is named.
-    static func commune(named name: String, _ connection: PostgresConnection, logger: Logger, now: Date) async throws -> Int64 {
-        try await connection.query("INSERT INTO commune (name, created_at) VALUES (\(name), \(now)) ON CONFLICT (name) DO NOTHING", logger: logger)
+    /// The commune's id, made (with its feed counter) the first time it is named. A commune
+    /// made after a content pack was published finds the newest pack in its new feed, so its
+    /// laptops take the library the others have.
+    static func commune(named name: String, _ connection: PostgresConnection, logger: Logger, now: Date, shelf: ContentShelf) async throws -> Int64 {
+        let made = try await connection.rows("""
+            INSERT INTO commune (name, created_at) VALUES (\(name), \(now)) ON CONFLICT (name) DO NOTHING RETURNING id
+            """, logger: logger).first
         guard let id: Int64 = try await connection.rows("SELECT id FROM commune WHERE name = \(name)", logger: logger).first?.value("id") else {
             throw HubError.unexpected("no commune row")
         }
         try await connection.query("INSERT INTO feed_counter (commune_id) VALUES (\(id)) ON CONFLICT (commune_id) DO NOTHING", logger: logger)
+        if made != nil, let newest = shelf.packs().last {
+            try await appendChange(connection, logger: logger, volunteerID: nil, communeID: id, kind: .content,
+                                   message: String(decoding: try WireProtocol.encoder().encode(newest), as: UTF8.self), at: now)
+        }
         return id
     }
 
@@ -86,10 +94,14 @@ extension PostgresHubStore: HubAdminRepository, HubStaffRepository, HubAuditRepo
         guard !text.isEmpty, text.count <= 2000 else { throw HubError.invalidText(field: "message") }
         let logger = logger
         try await transaction { connection in
-            for row in try await connection.rows("SELECT commune_id FROM feed_counter ORDER BY commune_id", logger: logger) {
-                try await Self.appendChange(connection, logger: logger, volunteerID: nil, communeID: try row.value("commune_id"), kind: .announcement,
-                                            message: text, at: now)
-            }
+            try await Self.appendToEveryCommune(connection, logger: logger, kind: .announcement, message: text, at: now)
+        }
+    }
+
+    /// One change for every volunteer of every commune, each in its commune's feed.
+    static func appendToEveryCommune(_ connection: PostgresConnection, logger: Logger, kind: Change.Kind, message: String, at now: Date) async throws {
+        for row in try await connection.rows("SELECT commune_id FROM feed_counter ORDER BY commune_id", logger: logger) {
+            try await appendChange(connection, logger: logger, volunteerID: nil, communeID: try row.value("commune_id"), kind: kind, message: message, at: now)
         }
     }
 

@@ -7,8 +7,8 @@ extension PostgresHubStore: HubCommuneRepository {
     public func addCommune(_ name: String, now: Date) async throws -> HubCommune {
         guard Identifiers.isName(name) else { throw HubError.invalidText(field: "name") }
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
-        let logger = logger
-        _ = try await transaction { connection in try await Self.commune(named: name, connection, logger: logger, now: now) }
+        let logger = logger, shelf = contentShelf
+        _ = try await transaction { connection in try await Self.commune(named: name, connection, logger: logger, now: now, shelf: shelf) }
         return try await communeList().first { $0.name == name } ?? HubCommune(name: name, volunteers: 0)
     }
 

@@ -249,8 +249,8 @@ extension PostgresHubStore: HubSyncRepository {
             next = try row.value("seq")
             guard let kind = Change.Kind(rawValue: try row.value("kind")) else { continue }
             let status: String? = try row.value("status")
-            changes.append(Change(kind: kind, at: try row.value("at"), dossierId: try row.value("dossier_id"), status: status.flatMap(DossierStatus.init),
-                                  reason: try row.value("reason"), portalCode: try row.value("portal_code"), message: try row.value("message")))
+            changes.append(Change.stored(kind: kind, at: try row.value("at"), dossierId: try row.value("dossier_id"), status: status.flatMap(DossierStatus.init),
+                                         reason: try row.value("reason"), portalCode: try row.value("portal_code"), message: try row.value("message")))
         }
         return ChangesPage(changes: changes, cursor: String(next), more: rows.count > limit)
     }

@@ -130,6 +130,13 @@ struct ChangeRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var change: Change {
+        Change.stored(kind: kind, at: at, dossierId: dossierId, status: status, reason: reason, portalCode: portalCode, message: message)
+    }
+}
+
+extension Change {
+    /// A feed row as the laptops get it, from either store.
+    static func stored(kind: Kind, at: Date, dossierId: String?, status: DossierStatus?, reason: String?, portalCode: String?, message: String?) -> Change {
         if kind == .content {
             // A content pack's announcement is kept as its JSON in `message`.
             let content = message.flatMap { try? WireProtocol.decoder().decode(ContentAnnouncement.self, from: Data($0.utf8)) }
