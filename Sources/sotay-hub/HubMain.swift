@@ -101,8 +101,8 @@ struct HubOptions: ParsableArguments {
 
     func openStore() throws -> HubStore {
         if databaseURL != nil {
-            throw ValidationError(t("lệnh này chưa chạy trên PostgreSQL (--database, $SOTAY_HUB_DATABASE); ở đó có: serve, communes, volunteers, enroll-code, devices, dossiers, announce, audit, report, officers, admins, province, content.",
-                                    "this command does not run on PostgreSQL yet (--database, $SOTAY_HUB_DATABASE); there: serve, communes, volunteers, enroll-code, devices, dossiers, announce, audit, report, officers, admins, province, content."))
+            throw ValidationError(t("lệnh này chưa chạy trên PostgreSQL (--database, $SOTAY_HUB_DATABASE); ở đó có: serve, communes, volunteers, enroll-code, devices, dossiers, announce, audit, report, officers, admins, province, content, relay.",
+                                    "this command does not run on PostgreSQL yet (--database, $SOTAY_HUB_DATABASE); there: serve, communes, volunteers, enroll-code, devices, dossiers, announce, audit, report, officers, admins, province, content, relay."))
         }
         return try HubStore.open(directory: dataDirectory, keyFile: keyFileURL)
     }

@@ -17,14 +17,13 @@ struct RelayHub: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Tệp trả về (mặc định: TỆP.return).", valueName: "tệp")) var to: String?
 
         func run() async throws {
-            let store = try options.openStore()
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw RelayLine(vi: "Không đọc được tệp \(file): kiểm tra đường dẫn và USB.", en: "Cannot read \(file): check the path and the USB stick.")
             }
             let destination = to ?? file + ".return"
             let result: RelayImportResult
             do {
-                result = try await store.importRelay(data) { returnFile in
+                result = try await options.withRepository { store in try await store.importRelay(data, now: Date()) { returnFile in
                     // Written beside, then renamed: the volunteer never gets half a file.
                     let temporary = destination + ".part"
                     do {
@@ -36,7 +35,7 @@ struct RelayHub: AsyncParsableCommand {
                         throw RelayLine(vi: "Đã lưu nội dung tệp nhưng không ghi được tệp trả về \(destination): kiểm tra chỗ trống rồi nhập lại (không lưu gì hai lần).",
                                         en: "Stored the file's contents but cannot write the return file \(destination): check the free space, then import again (nothing is stored twice).")
                     }
-                }
+                } }
             } catch let error as RelayImportError {
                 throw RelayRefusal(error: error, path: file)
             }

@@ -34,7 +34,7 @@ struct PostgresSyncEndToEndTests {
         let communes = try #require(try hub.adminJSON(["communes", "list", "--json", "--database", url]) as? [[String: Any]])
         #expect(communes.count == 1 && communes.first?["name"] as? String == "Xã Gia Lộc" && communes.first?["volunteers"] as? Int == 1)
         // A command that does not run on PostgreSQL yet says so, instead of reading a SQLite file.
-        let unsupported = try hub.admin(["relay", "import", "/nonexistent.sotay-relay", "--database", url])
+        let unsupported = try hub.admin(["key", "check", "--database", url])
         #expect(unsupported.status != 0 && unsupported.stderr.contains("PostgreSQL"), "\(unsupported.stderr)")
         // Another process on the same database: an officer's decisions, read back below.
         let admin = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
@@ -326,6 +326,58 @@ struct PostgresSyncEndToEndTests {
         #expect(again.status != 0 && again.stderr.contains("Không có gì được xuất bản"), "\(again.stdout)\(again.stderr)")
         let quiet = try first.run(["sync"])
         #expect(quiet.status == 0 && !quiet.stdout.contains("Thư viện thủ tục đã cập nhật"), "\(quiet.stdout)")
+    }
+
+    @Test("The USB relay into a province hub: export with no link, import with --database, the return file closes the outbox; a replay stores nothing")
+    func relay() async throws {
+        let url = try await Self.freshDatabase()
+        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-relay-\(UUID().uuidString)")
+        let hub = try HubProcess(data: data, serveArguments: ["--database", url])
+        defer { hub.cleanUp() }
+        let added = try hub.admin(["volunteers", "add", "Nguyễn Văn An", "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--database", url])
+        let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stdout)\(added.stderr)")
+        let issued = try hub.admin(["enroll-code", String(number), "--database", url])
+        let code = String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stdout)\(issued.stderr)"))
+        let laptop = try Laptop(hub: hub, code: code)
+        defer { laptop.sotay.cleanUp() }
+        let photo = SampleFiles.jpeg(size: 150_000)
+        let ids = [try laptop.dossier("Người dân Một", attaching: [try SampleFiles.write(photo, named: "giay.jpg", in: laptop.sotay.home)]),
+                   try laptop.readyDossier("Phạm Thị Lan")]
+        #expect(try hub.admin(["announce", "Họp tổ thứ Hai lúc 8 giờ", "--database", url]).status == 0)
+
+        // The village: the hub is out of reach.
+        hub.stop()
+        let file = FileManager.default.temporaryDirectory.appending(path: "relay-pg-\(UUID().uuidString).relay")
+        let back = FileManager.default.temporaryDirectory.appending(path: "relay-pg-\(UUID().uuidString).return")
+        defer { try? FileManager.default.removeItem(at: file); try? FileManager.default.removeItem(at: back) }
+        let exported = try laptop.sotay.run(["relay", "export", "--to", file.path])
+        #expect(exported.status == 0 && exported.stdout.contains("2 hồ sơ, 1 ảnh"), "\(exported.stdout)\(exported.stderr)")
+
+        // The province office, on the database.
+        let imported = try hub.admin(["relay", "import", file.path, "--to", back.path, "--database", url])
+        #expect(imported.status == 0 && imported.stdout.contains("2 hồ sơ mới, 0 đã có") && imported.stdout.contains("1 ảnh"),
+                "\(imported.stdout)\(imported.stderr)")
+        let listed = try #require(try hub.adminJSON(["dossiers", "list", "--json", "--database", url]) as? [[String: Any]])
+        #expect(Set(listed.compactMap { $0["id"] as? String }) == Set(ids))
+        let replay = try hub.admin(["relay", "import", file.path, "--to", back.path + ".again", "--database", url])
+        #expect(replay.status != 0 && replay.stderr.contains("đã được nhận lúc"), "\(replay.stderr)")
+        #expect(try #require(try hub.adminJSON(["dossiers", "list", "--json", "--database", url]) as? [[String: Any]]).count == 2)
+
+        // Back in the village: receipts close the outbox, the photo counts as sent, the announcement is there.
+        let applied = try laptop.sotay.run(["relay", "import", back.path])
+        #expect(applied.status == 0 && applied.stdout.contains("2 biên nhận hồ sơ"), "\(applied.stdout)\(applied.stderr)")
+        #expect(try laptop.status()["pendingDossiers"] as? Int == 0)
+        let receipts = try #require(try laptop.draft(ids[0])["receipts"] as? [[String: Any]])
+        #expect(receipts.count == 1 && receipts.first?["signatureValid"] as? Bool == true)
+        let attachments = try #require(try laptop.draft(ids[0])["attachments"] as? [[String: Any]])
+        #expect(!attachments.isEmpty && attachments.allSatisfy { $0["uploaded"] as? Bool == true })
+        #expect(try laptop.sotay.run(["status"]).stdout.contains("Họp tổ thứ Hai"))
+
+        // Online again: nothing left to send, nothing stored twice.
+        try hub.start()
+        let sync = try laptop.sotay.run(["sync"])
+        #expect(sync.status == 0 && !sync.stdout.contains("✓ hồ sơ"), "\(sync.stdout)\(sync.stderr)")
+        #expect(try #require(try hub.adminJSON(["dossiers", "list", "--json", "--database", url]) as? [[String: Any]]).count == 2)
     }
 
     static func freshDatabase() async throws -> String {

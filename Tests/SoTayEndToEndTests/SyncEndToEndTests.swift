@@ -9,11 +9,15 @@ struct Laptop {
     let answers: URL
 
     init(hub: HubProcess, probeSeconds: Int = 1) throws {
+        try self.init(hub: hub, code: try hub.enrolmentCode(), probeSeconds: probeSeconds)
+    }
+
+    /// Enrolled with a code made elsewhere (a province hub's `enroll-code --database`).
+    init(hub: HubProcess, code: String, probeSeconds: Int = 1) throws {
         sotay = try Sotay()
         sotay.environment["SOTAY_PROBE_SECONDS"] = String(probeSeconds)
         try sotay.initProfile()
         answers = sotay.home.appending(path: "answers.json")
-        let code = try hub.enrolmentCode()
         let enrolled = try sotay.run(["enroll", hub.url, code])
         guard enrolled.status == 0 else { throw CommandFailed(arguments: ["enroll"], result: enrolled) }
     }

@@ -26,46 +26,78 @@ public struct RelayImportResult: Sendable {
     public var changes = 0
 }
 
-/// `sotay-hub relay import`: a laptop's relay file applied through the same store calls the
-/// routes make (`putDossier`, `postActivities`, `changes`, blob sealing), so a relayed dossier
-/// is stored, receipted and deduplicated exactly as a synced one.
-extension HubStore {
-    var relayLedger: URL { directory.appending(path: "relay-imports.jsonl") }
+/// `sotay-hub relay import` on either store: a laptop's relay file applied through the same
+/// store calls the routes make (`storeDossier`, `storeActivities`, `changes`, a blob stored as
+/// a finished upload), so a relayed dossier is stored, receipted and deduplicated exactly as a
+/// synced one, on SQLite or PostgreSQL.
+public protocol HubRelayRepository: Sendable {
+    /// Applies a relay file and hands the return file to `deliver` (which writes it); only
+    /// then is the file recorded as imported, so a return file that could not be written can
+    /// be had by importing again.
+    func importRelay(_ data: Data, now: Date, deliver: (Data) throws -> Void) async throws -> RelayImportResult
+}
 
-    struct LedgerEntry: Codable {
+extension HubStore: HubRelayRepository {
+    public func importRelay(_ data: Data, now: Date = Date(), deliver: (Data) throws -> Void) async throws -> RelayImportResult {
+        try await RelayImporter(store: self, ledger: RelayLedger(directory: directory)).run(data, now: now, deliver: deliver)
+    }
+}
+
+extension PostgresHubStore: HubRelayRepository {
+    public func importRelay(_ data: Data, now: Date = Date(), deliver: (Data) throws -> Void) async throws -> RelayImportResult {
+        try await RelayImporter(store: self, ledger: RelayLedger(directory: directory)).run(data, now: now, deliver: deliver)
+    }
+}
+
+/// The files already imported, one JSON line each, in the data folder (shared by a province
+/// hub's processes): a file imported twice is refused as a replay. Were two admins to import one
+/// file at the same moment, both would pass this check, and still nothing would be stored twice:
+/// every step below is idempotent.
+struct RelayLedger {
+    let url: URL
+
+    init(directory: URL) {
+        url = directory.appending(path: "relay-imports.jsonl")
+    }
+
+    struct Entry: Codable {
         var exportId: String
         var deviceId: String
         var importedAt: String
     }
 
-    func importedBefore(_ exportId: String) -> LedgerEntry? {
-        guard let data = FileManager.default.contents(atPath: relayLedger.path) else { return nil }
+    func importedBefore(_ exportId: String) -> Entry? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let decoder = JSONDecoder()
         for line in data.split(separator: UInt8(ascii: "\n")) {
-            if let entry = try? decoder.decode(LedgerEntry.self, from: Data(line)), entry.exportId == exportId { return entry }
+            if let entry = try? decoder.decode(Entry.self, from: Data(line)), entry.exportId == exportId { return entry }
         }
         return nil
     }
 
-    func recordImport(_ entry: LedgerEntry) throws {
+    func record(_ entry: Entry) throws {
         var line = try JSONEncoder().encode(entry)
         line.append(UInt8(ascii: "\n"))
-        if !FileManager.default.fileExists(atPath: relayLedger.path) {
-            guard FileManager.default.createFile(atPath: relayLedger.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw HubError.cannotCreateFolder(path: directory.path)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw HubError.cannotCreateFolder(path: url.deletingLastPathComponent().path)
             }
         }
-        let handle = try FileHandle(forWritingTo: relayLedger)
+        let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: line)
         try handle.synchronize()
     }
+}
 
-    /// Applies a relay file and hands the return file to `deliver` (which writes it); only
-    /// then is the file recorded as imported, so a return file that could not be written can
-    /// be had by importing again.
-    public func importRelay(_ data: Data, now: Date = Date(), deliver: (Data) throws -> Void) async throws -> RelayImportResult {
+/// One import, through the repository calls every store answers.
+struct RelayImporter<Store: HubSyncRepository & HubUploadRepository> {
+    let store: Store
+    let ledger: RelayLedger
+
+    func run(_ data: Data, now: Date, deliver: (Data) throws -> Void) async throws -> RelayImportResult {
+        let signingKey = store.signingKey
         // 1. Everything that can refuse the file, before anything is written.
         let parsed: RelayFile.Parsed
         let plaintext: Data
@@ -81,20 +113,20 @@ extension HubStore {
         for (blob, bytes) in zip(bundle.blobs, blobBytes) where Hashes.sha256Hex(bytes) != blob.sha256 {
             throw RelayImportError.file(.tampered)
         }
-        guard let token = BearerToken(bundle.token), case .device(let device)? = try await holder(of: token), device.id == parsed.header.deviceId else {
+        guard let token = BearerToken(bundle.token), case .device(let device)? = try await store.holder(of: token), device.id == parsed.header.deviceId else {
             throw RelayImportError.unknownDevice
         }
-        if let entry = importedBefore(bundle.exportId) { throw RelayImportError.replay(importedAt: entry.importedAt) }
+        if let entry = ledger.importedBefore(bundle.exportId) { throw RelayImportError.replay(importedAt: entry.importedAt) }
 
         var result = RelayImportResult(returnFile: Data(), exportId: bundle.exportId, deviceName: device.name)
 
         // 2. Blobs first, as a sync uploads them before the dossiers that name them.
-        let missing = Set(try await missingBlobs(bundle.blobs.map(\.sha256), volunteerId: device.volunteerId))
+        let missing = Set(try await store.missingBlobs(bundle.blobs.map(\.sha256), volunteerId: device.volunteerId))
         for (blob, bytes) in zip(bundle.blobs, blobBytes) where missing.contains(blob.sha256) {
             try await storeRelayedBlob(bytes, sha256: blob.sha256, device: device, now: now)
             result.blobsStored += 1
         }
-        let held = Set(bundle.blobs.map(\.sha256)).subtracting(try await missingBlobs(bundle.blobs.map(\.sha256), volunteerId: device.volunteerId))
+        let held = Set(bundle.blobs.map(\.sha256)).subtracting(try await store.missingBlobs(bundle.blobs.map(\.sha256), volunteerId: device.volunteerId))
 
         // 3. Dossiers, in outbox order, through the same call `PUT /v1/dossiers/{id}` makes.
         var accepted: [DossierAccepted] = []
@@ -112,7 +144,7 @@ extension HubStore {
                 continue
             }
             do {
-                let (reply, created) = try await putDossier(upload, body: String(decoding: payload, as: UTF8.self), device: device, now: now)
+                let (reply, created) = try await store.storeDossier(upload, body: String(decoding: payload, as: UTF8.self), device: device, now: now).accepted()
                 accepted.append(reply)
                 if created { result.newDossiers += 1 } else { result.repeatedDossiers += 1 }
             } catch let refusal as Refusal {
@@ -139,7 +171,7 @@ extension HubStore {
         for start in stride(from: 0, to: valid.count, by: WireProtocol.maxActivitiesPerBatch) {
             let batch = Array(valid[start ..< min(start + WireProtocol.maxActivitiesPerBatch, valid.count)])
             do {
-                let reply = try await postActivities(ActivityBatch(activities: batch), device: device, now: now)
+                let reply = try await store.storeActivities(ActivityBatch(activities: batch), device: device, now: now).reply()
                 result.newActivities += reply.accepted
                 result.repeatedActivities += reply.duplicates
                 stored += batch.map(\.id)
@@ -154,7 +186,7 @@ extension HubStore {
         var cursor = Int64(bundle.cursor) ?? 0
         var changes: [Change] = []
         for _ in 0..<50 {
-            let page = try await self.changes(after: cursor, limit: WireProtocol.maxChangesLimit, device: device, now: now)
+            let page = try await store.changes(after: cursor, limit: WireProtocol.maxChangesLimit, device: device, now: now)
             changes += page.changes
             guard page.more, let next = Int64(page.cursor), next != cursor else {
                 cursor = Int64(page.cursor) ?? cursor
@@ -173,30 +205,24 @@ extension HubStore {
         try deliver(result.returnFile)
         // Last: a crash before this line only means the file can be imported again, which
         // stores nothing twice and answers with the same receipts.
-        try recordImport(LedgerEntry(exportId: bundle.exportId, deviceId: device.id, importedAt: WireDate.string(now)))
+        try ledger.record(RelayLedger.Entry(exportId: bundle.exportId, deviceId: device.id, importedAt: WireDate.string(now)))
         return result
     }
 
-    /// A relayed blob, its hash checked: sealed into `blobs/` and recorded as a finished tus
-    /// upload would be (`completeUpload`).
+    /// A relayed blob, its hash checked: stored as a finished tus upload of the device would be
+    /// (a row, the bytes in its part file, then sealed into `blobs/` by `completeUpload`).
     private func storeRelayedBlob(_ bytes: Data, sha256: String, device: HubDevice, now: Date) async throws {
-        try FileManager.default.createDirectory(at: uploadsFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let part = uploadsFolder.appending(path: "relay-\(UUID().uuidString).part")
-        guard FileManager.default.createFile(atPath: part.path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
-            throw HubError.cannotCreateFolder(path: uploadsFolder.path)
-        }
+        // The device's quota is for unfinished uploads arriving over the network; this one is
+        // finished at once, by the admin: any number of photos, each of any size the file holds.
+        let upload = try await store.createUpload(length: Int64(bytes.count), sha256: sha256, device: device, lifetime: 3600,
+                                                  quota: UploadQuota(count: Int(Int32.max), bytes: Int64.max / 2), now: now)
+        let part = store.partURL(upload.id)
         do {
-            try sealBlob(from: part, sha256: sha256)
+            try bytes.write(to: part)
         } catch {
-            try? FileManager.default.removeItem(at: part)
-            if let fault = StorageFault.classify(error, path: blobsFolder.path) { throw fault }
-            throw HubError.cannotCreateFolder(path: blobsFolder.path)
+            try? await store.failUpload(upload, now: now)
+            throw StorageFault(error, path: part.path)
         }
-        try await writer.write { db in
-            try db.execute(sql: "INSERT INTO blob (sha256, size, storedAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [sha256, bytes.count, now])
-            try db.execute(sql: "INSERT INTO blobHolder (sha256, volunteerId, heldSince) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [sha256, device.volunteerId, now])
-        }
+        _ = try await store.completeUpload(upload, now: now)
     }
 }
