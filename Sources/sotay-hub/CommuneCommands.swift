@@ -39,7 +39,7 @@ struct Communes: ParsableCommand {
 extension HubOptions {
     /// Runs `body` on the hub's store: PostgreSQL when `--database` / `$SOTAY_HUB_DATABASE` names
     /// one (closed after), else the SQLite store in the data folder.
-    func withRepository<T>(_ body: (any HubRepository & HubCommuneRepository & HubReportRepository & HubInventoryRepository & HubContentRepository & HubRelayRepository) async throws -> T) async throws -> T {
+    func withRepository<T>(_ body: (any HubRepository & HubCommuneRepository & HubReportRepository & HubInventoryRepository & HubContentRepository & HubRelayRepository & HubReceiptRepository) async throws -> T) async throws -> T {
         guard let url = databaseURL else { return try await body(try HubStore.open(directory: dataDirectory, keyFile: keyFileURL)) }
         var logger = Logger(label: "sotay-hub")
         logger.logLevel = .warning

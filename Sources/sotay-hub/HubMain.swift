@@ -99,10 +99,13 @@ struct HubOptions: ParsableArguments {
         return nil
     }
 
+    /// The SQLite store, for what only it has (`serve` without `--database`, `key check`'s
+    /// SQLite half). Every admin command runs on both stores through `withRepository`; one that
+    /// came here with `--database` would otherwise read a SQLite file beside the database.
     func openStore() throws -> HubStore {
         if databaseURL != nil {
-            throw ValidationError(t("lệnh này chưa chạy trên PostgreSQL (--database, $SOTAY_HUB_DATABASE); ở đó có: serve, communes, volunteers, enroll-code, devices, dossiers, announce, audit, report, officers, admins, province, content, relay.",
-                                    "this command does not run on PostgreSQL yet (--database, $SOTAY_HUB_DATABASE); there: serve, communes, volunteers, enroll-code, devices, dossiers, announce, audit, report, officers, admins, province, content, relay."))
+            throw ValidationError(t("lệnh này chưa chạy trên PostgreSQL (--database, $SOTAY_HUB_DATABASE).",
+                                    "this command does not run on PostgreSQL yet (--database, $SOTAY_HUB_DATABASE)."))
         }
         return try HubStore.open(directory: dataDirectory, keyFile: keyFileURL)
     }

@@ -9,7 +9,7 @@ struct Receipts: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Kiểm tra biên nhận hồ sơ (mã QR trên phiếu hướng dẫn của người dân).",
                                                     subcommands: [Verify.self])
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Đọc nội dung mã QR (máy quét gõ vào, hoặc - để đọc từ đầu vào chuẩn): tìm hồ sơ và kiểm tra chữ ký biên nhận, không cần mạng.")
         @OptionGroup var options: HubOptions
@@ -22,12 +22,12 @@ struct Receipts: ParsableCommand {
             var receipt: Receipt?
         }
 
-        func run() throws {
+        func run() async throws {
             let raw = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
             guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(raw.trimmingCharacters(in: .whitespacesAndNewlines).utf8)), payload.v == 1 else {
                 throw RelayLine(vi: "Đây không phải mã QR trên phiếu hướng dẫn của Sổ Tay.", en: "This is not the QR code of a Sổ Tay handout.")
             }
-            let check = try options.openStore().checkReceipt(dossierId: payload.id, receipt: payload.receipt)
+            let check = try await options.withRepository { store in try await store.checkReceipt(dossierId: payload.id, receipt: payload.receipt) }
             if let status = check.status {
                 let portal = check.portalCode.map { options.t(" · mã trên cổng \($0)", " · portal code \($0)") } ?? ""
                 print(options.t("Hồ sơ \(payload.ma) (\(payload.id)): \(check.procedureId ?? "?"), trạng thái \(status.rawValue), lần gửi mới nhất \(check.latestRevision ?? 0)\(portal).",

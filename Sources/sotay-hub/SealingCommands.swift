@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SoTayHub
 
 /// `sotay-hub blobs export`: attachments opened out of their sealed files, by hash.
@@ -55,16 +56,26 @@ struct Key: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Khóa dữ liệu mã hóa dữ liệu cá nhân: kiểm tra khóa khớp với cơ sở dữ liệu.",
                                                     subcommands: [Check.self])
 
-    struct Check: ParsableCommand {
+    struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mở cơ sở dữ liệu bằng khóa (tạo khóa nếu là lần đầu) và in dấu vân tay của khóa, để so với bản sao lưu.")
         @OptionGroup var options: HubOptions
 
-        func run() throws {
-            let store = try options.openStore()
-            print(options.t("Khóa dữ liệu \(store.dataKeyFile.path) khớp với \(store.databaseURL.path).",
-                            "The data key \(store.dataKeyFile.path) matches \(store.databaseURL.path)."))
-            print(options.t("Dấu vân tay: \(store.dataKeyFingerprint)", "Fingerprint: \(store.dataKeyFingerprint)"))
+        func run() async throws {
+            // Opening the store is the check: a key that did not seal this database is refused there.
+            let (file, database, fingerprint): (String, String, String)
+            if let url = options.databaseURL {
+                var logger = Logger(label: "sotay-hub")
+                logger.logLevel = .warning
+                let store = try await PostgresHubStore.open(url: url, directory: options.dataDirectory, keyFile: options.keyFileURL, logger: logger)
+                (file, database, fingerprint) = (store.dataKeyFile.path, store.displayName, store.dataKeyFingerprint)
+                await store.close()
+            } else {
+                let store = try options.openStore()
+                (file, database, fingerprint) = (store.dataKeyFile.path, store.databaseURL.path, store.dataKeyFingerprint)
+            }
+            print(options.t("Khóa dữ liệu \(file) khớp với \(database).", "The data key \(file) matches \(database)."))
+            print(options.t("Dấu vân tay: \(fingerprint)", "Fingerprint: \(fingerprint)"))
         }
     }
 }

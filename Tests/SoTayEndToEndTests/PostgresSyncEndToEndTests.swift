@@ -33,9 +33,6 @@ struct PostgresSyncEndToEndTests {
         let code = String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stdout)\(issued.stderr)"))
         let communes = try #require(try hub.adminJSON(["communes", "list", "--json", "--database", url]) as? [[String: Any]])
         #expect(communes.count == 1 && communes.first?["name"] as? String == "Xã Gia Lộc" && communes.first?["volunteers"] as? Int == 1)
-        // A command that does not run on PostgreSQL yet says so, instead of reading a SQLite file.
-        let unsupported = try hub.admin(["key", "check", "--database", url])
-        #expect(unsupported.status != 0 && unsupported.stderr.contains("PostgreSQL"), "\(unsupported.stderr)")
         // Another process on the same database: an officer's decisions, read back below.
         let admin = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
         let sotay = try Sotay()
@@ -372,6 +369,31 @@ struct PostgresSyncEndToEndTests {
         let attachments = try #require(try laptop.draft(ids[0])["attachments"] as? [[String: Any]])
         #expect(!attachments.isEmpty && attachments.allSatisfy { $0["uploaded"] as? Bool == true })
         #expect(try laptop.sotay.run(["status"]).stdout.contains("Họp tổ thứ Hai"))
+
+        // At the one-stop desk: the handout's QR code checked against the province hub, and a changed one refused.
+        let handouts = laptop.sotay.home.appending(path: "phieu")
+        let handout = try laptop.sotay.run(["drafts", "handout", String(ids[1].prefix(8)), "--out", handouts.path])
+        #expect(handout.status == 0, "\(handout.stderr)")
+        let png = try #require(try FileManager.default.contentsOfDirectory(atPath: handouts.path).first { $0.hasSuffix(".png") })
+        let payload = try decodeQR(handouts.appending(path: png))
+        let verified = try hub.admin(["receipts", "verify", payload, "--database", url])
+        #expect(verified.status == 0 && verified.stdout.contains("✓ Biên nhận hợp lệ") && verified.stdout.contains("trạng thái received"),
+                "\(verified.stdout)\(verified.stderr)")
+        let changed = payload.replacingOccurrences(of: "\"revision\":1", with: "\"revision\":2")
+        #expect(changed != payload)
+        let refused = try hub.admin(["receipts", "verify", changed, "--lang", "en", "--database", url])
+        #expect(refused.status == 1 && refused.stderr.contains("NOT valid"), "\(refused.stdout)\(refused.stderr)")
+        // The data key that sealed this database, and a key that did not.
+        let key = try hub.admin(["key", "check", "--database", url])
+        #expect(key.status == 0 && key.stdout.contains("khớp") && key.stdout.contains("Dấu vân tay"), "\(key.stdout)\(key.stderr)")
+        let otherKey = FileManager.default.temporaryDirectory.appending(path: "sotay-other-key-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: otherKey) }
+        try FileManager.default.createDirectory(at: otherKey, withIntermediateDirectories: true)
+        let runner = try Sotay(fixtureContent: false)
+        defer { runner.cleanUp() }
+        #expect(try runner.run(["key", "check", "--data", otherKey.path], executable: Sotay.hubBinary).status == 0)
+        let wrong = try hub.admin(["key", "check", "--database", url, "--key-file", otherKey.appending(path: "hub-data.key").path])
+        #expect(wrong.status != 0 && !wrong.stdout.contains("khớp"), "\(wrong.stdout)\(wrong.stderr)")
 
         // Online again: nothing left to send, nothing stored twice.
         try hub.start()

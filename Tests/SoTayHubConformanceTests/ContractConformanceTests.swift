@@ -7,7 +7,7 @@ import Yams
 /// Each store's router against the contract: every route it answers is in `sync/openapi.yaml`
 /// for that store, and every route there for it is answered. A path marked
 /// `x-sotay-backends: [postgres]` (the province's reader) is the PostgreSQL hub's only; one marked
-/// `[sqlite]` (content packs) is not served on PostgreSQL yet, and the contract says so.
+/// `[sqlite]` would be the SQLite hub's only (none is today).
 @Suite("Conformance: each store's router serves the contract")
 struct ContractConformanceTests {
     static let openAPI = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../sync/openapi.yaml").standardizedFileURL

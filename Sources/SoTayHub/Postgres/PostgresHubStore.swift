@@ -207,3 +207,10 @@ struct PostgresTarget {
         self.configuration = configuration
     }
 }
+
+extension PostgresHubStore {
+    /// The file the data key was read from (opening the store checked it against the database).
+    public var dataKeyFile: URL { sealer.dataKey.url }
+    /// Tells keys apart (`sotay-hub key check`) without showing them.
+    public var dataKeyFingerprint: String { sealer.dataKey.fingerprint }
+}

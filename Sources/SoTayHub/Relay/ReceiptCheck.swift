@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import SoTayWire
 
 /// What the one-stop officer's scan of a handout's QR code finds: the dossier's state, and
@@ -27,30 +28,60 @@ public struct ReceiptCheck: Sendable {
     public var portalCode: String?
 }
 
-extension HubStore {
-    public func checkReceipt(dossierId: String, receipt: Receipt?) throws(HubError) -> ReceiptCheck {
-        let key = signingKey
-        return try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT procedureId, status, latestRevision, portalCode FROM dossier WHERE id = ?", arguments: [dossierId])
-            let procedureId: String? = row.flatMap { $0["procedureId"] as String? }
-            let status: String? = row.flatMap { $0["status"] as String? }
-            let latestRevision: Int? = row.flatMap { $0["latestRevision"] as Int? }
-            let portalCode: String? = row.flatMap { $0["portalCode"] as String? }
-            var check = ReceiptCheck(verdict: .none, dossierId: dossierId, procedureId: procedureId, status: status.flatMap(DossierStatus.init(rawValue:)),
-                                     latestRevision: latestRevision, portalCode: portalCode)
-            guard let receipt else { return check }
-            guard receipt.hubKeyId == key.keyID else {
-                check.verdict = .otherHub
-                return check
-            }
-            guard receipt.isSigned(by: key.publicKey), receipt.dossierId == dossierId else {
-                check.verdict = .forged
-                return check
-            }
-            let stored = try String.fetchOne(db, sql: "SELECT contentSHA256 FROM dossierRevision WHERE dossierId = ? AND revision = ? AND receivedAt = ?",
-                                             arguments: [receipt.dossierId, receipt.revision, receipt.receivedAt])
-            check.verdict = stored == receipt.contentSHA256 ? .valid : .notStored
+extension ReceiptCheck {
+    /// The verdict on a receipt, given the dossier's row as the store found it and the content
+    /// hash the store holds for the revision and time the receipt names (`storedHash` is asked
+    /// only once the receipt is known to be this hub's and its signature holds).
+    static func judge(dossierId: String, procedureId: String?, status: String?, latestRevision: Int?, portalCode: String?,
+                      receipt: Receipt?, key: HubSigningKey, storedHash: () async throws -> String?) async rethrows -> ReceiptCheck {
+        var check = ReceiptCheck(verdict: .none, dossierId: dossierId, procedureId: procedureId, status: status.flatMap(DossierStatus.init(rawValue:)),
+                                 latestRevision: latestRevision, portalCode: portalCode)
+        guard let receipt else { return check }
+        guard receipt.hubKeyId == key.keyID else {
+            check.verdict = .otherHub
             return check
+        }
+        guard receipt.isSigned(by: key.publicKey), receipt.dossierId == dossierId else {
+            check.verdict = .forged
+            return check
+        }
+        check.verdict = try await storedHash() == receipt.contentSHA256 ? .valid : .notStored
+        return check
+    }
+}
+
+/// `sotay-hub receipts verify`, on either store.
+public protocol HubReceiptRepository: Sendable {
+    func checkReceipt(dossierId: String, receipt: Receipt?) async throws -> ReceiptCheck
+}
+
+extension HubStore: HubReceiptRepository {
+    public func checkReceipt(dossierId: String, receipt: Receipt?) async throws -> ReceiptCheck {
+        let row = try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT procedureId, status, latestRevision, portalCode FROM dossier WHERE id = ?", arguments: [dossierId])
+        }
+        return try await ReceiptCheck.judge(dossierId: dossierId, procedureId: row?["procedureId"], status: row?["status"], latestRevision: row?["latestRevision"],
+                                            portalCode: row?["portalCode"], receipt: receipt, key: signingKey) {
+            guard let receipt else { return nil }
+            return try await writer.read { db in
+                try String.fetchOne(db, sql: "SELECT contentSHA256 FROM dossierRevision WHERE dossierId = ? AND revision = ? AND receivedAt = ?",
+                                    arguments: [receipt.dossierId, receipt.revision, receipt.receivedAt])
+            }
+        }
+    }
+}
+
+extension PostgresHubStore: HubReceiptRepository {
+    public func checkReceipt(dossierId: String, receipt: Receipt?) async throws -> ReceiptCheck {
+        let row = try await rows("SELECT procedure_id, status, latest_revision, portal_code FROM dossier WHERE id = \(dossierId)").first
+        return try await ReceiptCheck.judge(dossierId: dossierId, procedureId: try row?.value("procedure_id"), status: try row?.value("status"),
+                                            latestRevision: try row?.value("latest_revision"), portalCode: try row?.value("portal_code"),
+                                            receipt: receipt, key: signingKey) {
+            guard let receipt else { return nil }
+            return try await rows("""
+                SELECT content_sha256 FROM dossier_revision WHERE dossier_id = \(receipt.dossierId) AND revision = \(receipt.revision)
+                  AND received_at = \(receipt.receivedAt)
+                """).first?.value("content_sha256")
         }
     }
 }
