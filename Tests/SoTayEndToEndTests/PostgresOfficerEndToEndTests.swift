@@ -32,9 +32,7 @@ struct PostgresOfficerEndToEndTests {
 
     @Test("An officer of one commune lists, opens and decides that commune's dossiers only; the decision reaches the laptop")
     func officerOfOneCommune() async throws {
-        let url = try await PostgresSyncEndToEndTests.freshDatabase()
-        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-officer-\(UUID().uuidString)")
-        let hub = try HubProcess(data: data, serveArguments: ["--database", url])
+        let (hub, url) = try await PostgresSyncEndToEndTests.provinceHub()
         defer { hub.cleanUp() }
         for commune in ["Xã Gia Lộc", "Xã An Bình"] {
             #expect(try hub.admin(["communes", "add", commune, "--database", url]).status == 0)
@@ -140,7 +138,7 @@ struct PostgresOfficerEndToEndTests {
         // The reads are in the audit log (the province's database), and a revoked token stops at once.
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
-        let store = try await PostgresHubStore.open(url: url, directory: data, logger: logger)
+        let store = try await PostgresHubStore.open(url: url, directory: hub.data, logger: logger)
         let audit = try await store.auditEntries(since: nil, after: 0, limit: nil)
         #expect(audit.contains { $0.action == .dossierShow && $0.dossierId == ids[0][0] })
         #expect(!audit.contains { $0.dossierId == ids[1][0] && $0.actorRole == .officer })

@@ -273,18 +273,20 @@ struct PostgresSyncEndToEndTests {
         }
     }
 
+    /// `sotay-hub serve --database` on a fresh database, with a data folder of its own.
+    static func provinceHub() async throws -> (hub: HubProcess, url: String) {
+        let url = try await freshDatabase()
+        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-\(UUID().uuidString)")
+        return (try HubProcess(data: data, serveArguments: ["--database", url]), url)
+    }
+
     /// A database of its own on the cluster at `SOTAY_TEST_POSTGRES_URL`.
     @Test("A province hub publishes a library: laptops of its communes take it at sync, a commune added later too, and a version already offered is refused")
     func contentPacks() async throws {
-        let url = try await Self.freshDatabase()
-        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-content-\(UUID().uuidString)")
-        let hub = try HubProcess(data: data, serveArguments: ["--database", url])
+        let (hub, url) = try await Self.provinceHub()
         defer { hub.cleanUp() }
         func code(_ name: String, commune: String) throws -> String {
-            let added = try hub.admin(["volunteers", "add", name, "--village", "Thôn Đông", "--commune", commune, "--database", url])
-            let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stdout)\(added.stderr)")
-            let issued = try hub.admin(["enroll-code", String(number), "--database", url])
-            return String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stdout)\(issued.stderr)"))
+            try hub.enrolmentCode(name: name, commune: commune, database: url)
         }
         func laptop(_ code: String) throws -> Sotay {
             // On the bundled library: the test procedure reaches it only through the pack.
@@ -327,15 +329,9 @@ struct PostgresSyncEndToEndTests {
 
     @Test("The USB relay into a province hub: export with no link, import with --database, the return file closes the outbox; a replay stores nothing")
     func relay() async throws {
-        let url = try await Self.freshDatabase()
-        let data = FileManager.default.temporaryDirectory.appending(path: "sotay-hub-pg-relay-\(UUID().uuidString)")
-        let hub = try HubProcess(data: data, serveArguments: ["--database", url])
+        let (hub, url) = try await Self.provinceHub()
         defer { hub.cleanUp() }
-        let added = try hub.admin(["volunteers", "add", "Nguyễn Văn An", "--village", "Thôn Đông", "--commune", "Xã Gia Lộc", "--database", url])
-        let number = try #require(added.stdout.firstMatch(of: /số (\d+)/)?.1, "\(added.stdout)\(added.stderr)")
-        let issued = try hub.admin(["enroll-code", String(number), "--database", url])
-        let code = String(try #require(issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1, "\(issued.stdout)\(issued.stderr)"))
-        let laptop = try Laptop(hub: hub, code: code)
+        let laptop = try Laptop(hub: hub, code: try hub.enrolmentCode(database: url))
         defer { laptop.sotay.cleanUp() }
         let photo = SampleFiles.jpeg(size: 150_000)
         let ids = [try laptop.dossier("Người dân Một", attaching: [try SampleFiles.write(photo, named: "giay.jpg", in: laptop.sotay.home)]),

@@ -86,11 +86,14 @@ public final class HubProcess: @unchecked Sendable {
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 
-    /// Adds a volunteer and returns a fresh enrolment code for them.
-    public func enrolmentCode(name: String = "Nguyễn Văn An", village: String = "Thôn Đông") throws -> String {
-        let added = try admin(["volunteers", "add", name, "--village", village, "--commune", "Xã Gia Lộc"])
+    /// Adds a volunteer and returns a fresh enrolment code for them; with `database`, on that
+    /// PostgreSQL database (a province hub), in `commune`.
+    public func enrolmentCode(name: String = "Nguyễn Văn An", village: String = "Thôn Đông", commune: String = "Xã Gia Lộc",
+                              database: String? = nil) throws -> String {
+        let on = database.map { ["--database", $0] } ?? []
+        let added = try admin(["volunteers", "add", name, "--village", village, "--commune", commune] + on)
         guard added.status == 0, let number = added.stdout.firstMatch(of: /số (\d+)/)?.1 else { throw CommandFailed(arguments: ["volunteers", "add"], result: added) }
-        let issued = try admin(["enroll-code", String(number)])
+        let issued = try admin(["enroll-code", String(number)] + on)
         guard let code = issued.stdout.firstMatch(of: /([2-9A-Z]{4}-[2-9A-Z]{4})/)?.1 else { throw CommandFailed(arguments: ["enroll-code"], result: issued) }
         return String(code)
     }

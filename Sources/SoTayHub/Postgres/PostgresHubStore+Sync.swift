@@ -46,17 +46,9 @@ extension PostgresHubStore: HubSyncRepository {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
         let logger = logger
-        // What a stored revision needs and no row decides, made before any statement: the
-        // receipt's signature and the sealed name and body. A resend that turns out to be
-        // `repeated` throws them away; the transaction below no longer holds its lock while
-        // they are computed.
-        let receivedAt = WireDate.truncated(now)
-        let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
-                                      contentSHA256: hash, receivedAt: receivedAt)
-        var sealedName: String?
-        if case .text(let name) = upload.answers["resident_name"] { sealedName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
-        let residentName = sealedName
-        let sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
+        // Signed and sealed before any statement, not while the dossier's lock is held.
+        let prepared = try PreparedRevision(upload, body: body, contentSHA256: hash, device: device, now: now, key: key, sealer: sealer)
+        let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
         if try await storeNewDossier(upload, hash: hash, residentName: residentName, sealedBody: sealedBody, receipt: receipt,
                                      receivedAt: receivedAt, device: device) {
             return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: .original, status: .received, receipt: receipt))

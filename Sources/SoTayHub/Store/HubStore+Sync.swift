@@ -59,17 +59,9 @@ extension HubStore {
     public func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome {
         let hash = Hashes.sha256Hex(Data(body.utf8))
         let key = signingKey
-        // What a stored revision needs and no row decides, made here, where the requests run
-        // side by side, and not in the one writer that every dossier of the hub waits for: the
-        // receipt's signature and the sealed name and body. A resend that turns out to be
-        // `repeated` throws them away.
-        let receivedAt = WireDate.truncated(now)
-        let receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
-                                      contentSHA256: hash, receivedAt: receivedAt)
-        var sealedName: String?
-        if case .text(let name) = upload.answers["resident_name"] { sealedName = try sealer.seal(name, at: .residentName(dossier: upload.id)) }
-        let residentName = sealedName
-        let sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
+        // Signed and sealed here, not in the one writer every dossier of the hub waits for.
+        let prepared = try PreparedRevision(upload, body: body, contentSHA256: hash, device: device, now: now, key: key, sealer: sealer)
+        let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
         // Committed with the other writes arriving now: one fsync for many laptops (GroupCommit).
         return try await grouped.write { db in
             let existing = try HubDossier.fetchOne(db.cachedStatement(sql: "SELECT * FROM dossier WHERE id = ?"), arguments: [upload.id])

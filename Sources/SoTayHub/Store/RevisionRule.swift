@@ -1,3 +1,4 @@
+import Foundation
 import SoTayWire
 
 /// What the hub does with an incoming revision of a dossier. Pure: the store asks, then acts.
@@ -27,5 +28,29 @@ enum RevisionRule {
         }
         guard let latest else { return .store(.original) }
         return revision > latest ? .store(.supplement) : .stale(latest: latest)
+    }
+}
+
+/// What a stored revision needs and no row decides: the receipt's signature and the sealed name
+/// and body. Both stores make it before their transaction, where requests run side by side,
+/// rather than while holding the one writer (SQLite) or a dossier's lock (PostgreSQL); a resend
+/// that turns out to be `repeated` throws it away.
+struct PreparedRevision {
+    let receivedAt: Date
+    let receipt: Receipt
+    /// The resident's name sealed, when this revision gives one.
+    let residentName: String?
+    let sealedBody: String
+
+    init(_ upload: DossierUpload, body: String, contentSHA256: String, device: HubDevice, now: Date, key: HubSigningKey, sealer: Sealer) throws {
+        receivedAt = WireDate.truncated(now)
+        receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
+                                  contentSHA256: contentSHA256, receivedAt: receivedAt)
+        if case .text(let name) = upload.answers["resident_name"] {
+            residentName = try sealer.seal(name, at: .residentName(dossier: upload.id))
+        } else {
+            residentName = nil
+        }
+        sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
     }
 }
