@@ -29,12 +29,19 @@ extension ConsoleRoutes {
         guard let month = Self.month(request.uri.queryParameters.get("month")) else {
             throw Failure(problem: .badInput(visit.text("month")), back: "/console/dashboard")
         }
-        let report = try await monthReport(month, language, staff: staff)
         let (start, end) = month.interval
         let empty = visit.text("noData")
+        // Five reads that do not depend on each other, side by side: on SQLite each takes a
+        // reader of the pool, on PostgreSQL a connection.
+        async let reportRead = monthReport(month, language, staff: staff)
+        async let perDayRead = store.consoleDossiersPerDay(from: start, until: end, visibleTo: staff)
+        async let villagesRead = store.consoleDossierCounts(byProcedure: false, from: start, until: end, visibleTo: staff)
+        async let proceduresRead = store.consoleDossierCounts(byProcedure: true, from: start, until: end, visibleTo: staff)
+        async let backlogRead = store.consoleBacklog(now: Date(), visibleTo: staff)
+        let report = try await reportRead
 
         var perDay: [String: Int] = [:]
-        for row in try await store.consoleDossiersPerDay(from: start, until: end, visibleTo: staff) { perDay[row.key] = row.count }
+        for row in try await perDayRead { perDay[row.key] = row.count }
         var days: [(label: String, value: Int)] = []
         var day = start
         while day < end {
@@ -50,11 +57,9 @@ extension ConsoleRoutes {
                       (label: language == .vi ? "Trực tiếp, giấy" : "In person, paper", value: 100 - percent,
                        text: String(format: "%.0f%% (%d)", 100 - percent, denominator - numerator))]
         }
-        let villages = try await store.consoleDossierCounts(byProcedure: false, from: start, until: end, visibleTo: staff)
-            .map { (label: $0.key, value: Double($0.count), text: String($0.count)) }
-        let procedures = try await store.consoleDossierCounts(byProcedure: true, from: start, until: end, visibleTo: staff)
-            .map { (label: procedureTitle($0.key, language), value: Double($0.count), text: String($0.count)) }
-        let backlog = try await store.consoleBacklog(now: Date(), visibleTo: staff).map { row in
+        let villages = try await villagesRead.map { (label: $0.key, value: Double($0.count), text: String($0.count)) }
+        let procedures = try await proceduresRead.map { (label: procedureTitle($0.key, language), value: Double($0.count), text: String($0.count)) }
+        let backlog = try await backlogRead.map { row in
             (label: ConsoleText.status(row.status, language), value: row.averageDays,
              text: "\(row.count) · \(visit.text("average")) \(String(format: "%.1f", row.averageDays)) · \(visit.text("oldest")) "
                  + "\(String(format: "%.0f", row.oldestDays)) \(visit.text("days"))")
