@@ -49,7 +49,10 @@ extension PostgresHubStore: HubSyncRepository {
         // Signed and sealed before any statement, not while the dossier's lock is held.
         let prepared = try PreparedRevision(upload, body: body, contentSHA256: hash, device: device, now: now, key: key, sealer: sealer)
         let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
-        if try await storeNewDossier(upload, hash: hash, residentName: residentName, sealedBody: sealedBody, receipt: receipt,
+        // Only a first revision tries the short path: a later one is a supplement to a dossier
+        // the hub nearly always holds, and the attempt would be a round trip spent for nothing.
+        if upload.revision == 1,
+           try await storeNewDossier(upload, hash: hash, residentName: residentName, sealedBody: sealedBody, receipt: receipt,
                                      receivedAt: receivedAt, device: device) {
             return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: .original, status: .received, receipt: receipt))
         }
