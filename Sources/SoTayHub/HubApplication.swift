@@ -60,8 +60,9 @@ public enum HubTLS {
     ].joined(separator: ":")
 }
 
-/// The hub's router and the list of routes it answers.
-public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Router<HubRequestContext>, [RouteSpec]) {
+/// The hub's router and the list of routes it answers. `offersDossierBatches: false` leaves out
+/// `POST /v1/dossiers`, as a hub from before batches (for tests of the laptop's fallback).
+public func buildRouter(store: HubStore, configuration: HubConfiguration, offersDossierBatches: Bool = true) -> (Router<HubRequestContext>, [RouteSpec]) {
     let router = Router(context: HubRequestContext.self)
     if configuration.tlsCertificate != nil { router.add(middleware: StrictTransportSecurityMiddleware()) }
     // One limiter for bearer tokens and console sign-ins: the same budget of failures per address.
@@ -72,7 +73,7 @@ public func buildRouter(store: HubStore, configuration: HubConfiguration) -> (Ro
                            tus: TusRoutes(store: store, gate: UploadGate(), maxBlobBytes: configuration.maxBlobBytes,
                                           lifetime: configuration.uploadLifetime, quota: configuration.uploadQuota),
                            staff: StaffRoutes(store: store),
-                           content: ContentRoutes(shelf: store.contentShelf))
+                           content: ContentRoutes(shelf: store.contentShelf), offersDossierBatches: offersDossierBatches)
     let specs = routes.register(on: router)
     // The officer's web console (/console), after the protocol's middleware so errors stay safe.
     if let console = try? ConsoleRoutes(store: store, limiter: authLimiter, settings: configuration.console,

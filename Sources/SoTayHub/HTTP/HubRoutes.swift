@@ -36,6 +36,8 @@ struct HubRoutes {
     let staff: StaffRoutes?
     /// Signed content packs on offer (both stores: files in the data folder).
     let content: ContentRoutes?
+    /// `POST /v1/dossiers`. Off only in tests, to stand for a hub from before batches.
+    var offersDossierBatches = true
     /// The province's reader (PostgreSQL only).
     var province: ProvinceRoutes? = nil
 
@@ -49,6 +51,7 @@ struct HubRoutes {
 
         let device = router.group("v1").add(middleware: BearerAuthMiddleware(store: store, limiter: authLimiter, role: .device))
         recorder.on(device, .put, "dossiers/:id", putDossier)
+        if offersDossierBatches { recorder.on(device, .post, "dossiers", postDossiers) }
         recorder.on(device, .get, "dossiers/:id", getDossier)
         recorder.on(device, .post, "activities", postActivities)
         recorder.on(device, .get, "changes", changes)
@@ -114,6 +117,68 @@ struct HubRoutes {
             context.logger.info("dossier stored", metadata: ["dossier": "\(upload.id)", "revision": "\(upload.revision)", "kind": "\(reply.kind.rawValue)"])
         }
         return try JSONResponse.make(reply, status: created ? .created : .ok)
+    }
+
+    /// Many revisions in one request, one per line, each answered as its `PUT` would be. A batch
+    /// that cannot be read as a whole (a line that is not JSON, two lines of one dossier, too
+    /// many lines) is refused whole and nothing is stored; a line with invalid fields is refused
+    /// alone.
+    @Sendable func postDossiers(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let data = try await JSONBody.bytes(of: request, limit: WireProtocol.maxDossierBatchBody, mediaType: WireProtocol.dossierBatchMediaType)
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
+        guard !lines.isEmpty else { throw Refusal.invalid([.init(field: "body", problem: "must hold at least one dossier revision, one per line")]) }
+        guard lines.count <= WireProtocol.maxDossiersPerBatch else {
+            throw Refusal.invalid([.init(field: "body", problem: "at most \(WireProtocol.maxDossiersPerBatch) dossier revisions per request")])
+        }
+        var items: [(line: Int, item: DossierBatchItem)] = []
+        var results = [DossierBatchResult?](repeating: nil, count: lines.count)
+        var seen = Set<String>()
+        for (index, line) in lines.enumerated() {
+            let upload: DossierUpload
+            do {
+                guard line.count <= WireProtocol.maxDossierBody else {
+                    throw Refusal(413, .bodyTooLarge, "A line is larger than \(WireProtocol.maxDossierBody) bytes. Nothing was stored.")
+                }
+                upload = try JSONBody.decode(DossierUpload.self, from: Data(line))
+            } catch var refusal as Refusal {
+                refusal.body.message = "Line \(index + 1): " + refusal.body.message
+                if let fields = refusal.body.fields { refusal.body.fields = fields.map { .init(field: "line \(index + 1): \($0.field)", problem: $0.problem) } }
+                throw refusal
+            }
+            guard seen.insert(upload.id).inserted else {
+                throw Refusal.invalid([.init(field: "line \(index + 1): id", problem: "names a dossier already in this batch; send one revision of a dossier per batch")])
+            }
+            let problems = upload.problems
+            if problems.isEmpty {
+                items.append((index, DossierBatchItem(upload: upload, body: String(decoding: line, as: UTF8.self))))
+            } else {
+                results[index] = DossierBatchResult(dossierId: upload.id, revision: upload.revision, status: 400, error: Refusal.invalid(problems).body)
+            }
+        }
+        let outcomes = items.isEmpty ? [] : try await store.storeDossiers(items.map(\.item), device: device, now: Date())
+        guard outcomes.count == items.count else { throw HubError.unexpected("a batch stored with \(outcomes.count) outcomes for \(items.count) revisions") }
+        var created = 0
+        for ((line, item), outcome) in zip(items, outcomes) {
+            results[line] = Self.result(outcome, of: item.upload, created: &created)
+        }
+        if created > 0 { context.logger.info("dossiers stored", metadata: ["count": "\(created)", "batch": "\(lines.count)"]) }
+        return try JSONResponse.make(DossierBatchReply(results: results.compactMap { $0 }))
+    }
+
+    /// One line's outcome as its `PUT` would have answered it.
+    private static func result(_ outcome: DossierOutcome, of upload: DossierUpload, created: inout Int) -> DossierBatchResult {
+        do {
+            let (reply, isNew) = try outcome.accepted()
+            if isNew { created += 1 }
+            return DossierBatchResult(dossierId: upload.id, revision: upload.revision, status: isNew ? 201 : 200, accepted: reply)
+        } catch let refusal as Refusal {
+            return DossierBatchResult(dossierId: upload.id, revision: upload.revision, status: refusal.status, error: refusal.body)
+        } catch {
+            // `accepted()` throws nothing but refusals.
+            return DossierBatchResult(dossierId: upload.id, revision: upload.revision, status: 500,
+                                      error: ErrorBody(.internalError, "The hub could not answer for this revision; send it again."))
+        }
     }
 
     @Sendable func getDossier(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -7,12 +7,12 @@ import SoTayWire
 /// Reading request bodies and writing JSON replies the way the protocol says.
 enum JSONBody {
     /// The body, refused with 413 before reading when it announces more than `limit` bytes.
-    static func bytes(of request: Request, limit: Int) async throws -> Data {
+    static func bytes(of request: Request, limit: Int, mediaType: String = "application/json") async throws -> Data {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw Refusal(413, .bodyTooLarge, "The request body is larger than \(limit) bytes. Nothing was stored.")
         }
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw Refusal(415, .unsupportedMediaType, "Send the body as application/json.")
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix(mediaType) {
+            throw Refusal(415, .unsupportedMediaType, "Send the body as \(mediaType).")
         }
         var request = request
         do {

@@ -43,19 +43,52 @@ extension PostgresHubStore: HubSyncRepository {
     }
 
     public func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome {
-        let hash = Hashes.sha256Hex(Data(body.utf8))
-        let key = signingKey
-        let logger = logger
         // Signed and sealed before any statement, not while the dossier's lock is held.
-        let prepared = try PreparedRevision(upload, body: body, contentSHA256: hash, device: device, now: now, key: key, sealer: sealer)
-        let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
+        let prepared = try PreparedRevision(upload, body: body, device: device, now: now, key: signingKey, sealer: sealer)
         // Only a first revision tries the short path: a later one is a supplement to a dossier
         // the hub nearly always holds, and the attempt would be a round trip spent for nothing.
-        if upload.revision == 1,
-           try await storeNewDossier(upload, hash: hash, residentName: residentName, sealedBody: sealedBody, receipt: receipt,
-                                     receivedAt: receivedAt, device: device) {
-            return .stored(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: .original, status: .received, receipt: receipt))
+        if upload.revision == 1, try await storeNewDossiers([prepared], device: device).contains(upload.id) {
+            return .stored(prepared.accepted(kind: .original, status: .received))
         }
+        return try await storeRevision(prepared, device: device)
+    }
+
+    public func storeDossiers(_ items: [DossierBatchItem], device: HubDevice, now: Date) async throws -> [DossierOutcome] {
+        let prepared = try await PreparedRevision.all(items, device: device, now: now, key: signingKey, sealer: sealer)
+        // The batch's new dossiers in one statement (one round trip, one commit); the others,
+        // and any the statement did not store, each on the general path.
+        let firsts = prepared.filter { $0.upload.revision == 1 }
+        let stored = firsts.isEmpty ? [] : try await storeNewDossiers(firsts, device: device)
+        var outcomes = [DossierOutcome?](repeating: nil, count: prepared.count)
+        var rest: [Int] = []
+        for (index, revision) in prepared.enumerated() {
+            if revision.upload.revision == 1 && stored.contains(revision.upload.id) {
+                outcomes[index] = .stored(revision.accepted(kind: .original, status: .received))
+            } else {
+                rest.append(index)
+            }
+        }
+        // A few at a time: each holds a pooled connection for its transaction.
+        for slice in stride(from: 0, to: rest.count, by: 4).map({ rest[$0..<min($0 + 4, rest.count)] }) {
+            try await withThrowingTaskGroup(of: (Int, DossierOutcome).self) { group in
+                for index in slice {
+                    group.addTask { (index, try await self.storeRevision(prepared[index], device: device)) }
+                }
+                for try await (index, outcome) in group { outcomes[index] = outcome }
+            }
+        }
+        return try outcomes.map { outcome in
+            guard let outcome else { throw HubError.unexpected("a batch revision without an outcome") }
+            return outcome
+        }
+    }
+
+    /// The general path for one revision: under the dossier's lock, whatever the hub holds.
+    private func storeRevision(_ prepared: PreparedRevision, device: HubDevice) async throws -> DossierOutcome {
+        let upload = prepared.upload, hash = prepared.contentSHA256
+        let key = signingKey
+        let logger = logger
+        let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
         return try await transaction { connection -> DossierOutcome in
             // One writer per dossier at a time, whichever process took the request.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(upload.id), 0))", logger: logger)
@@ -128,33 +161,53 @@ extension PostgresHubStore: HubSyncRepository {
         }
     }
 
-    /// A dossier the hub has never seen, its blobs all held: the dossier and its first revision
-    /// in one statement, which is its own transaction (one round trip, one commit) instead of
-    /// the seven of the general path. Returns false, having written nothing, when the dossier
-    /// exists (whoever owns it) or a blob is missing; the general path then decides. Two
-    /// requests for the same new dossier at once: the second waits on the first's key, finds
-    /// it, and goes the general path, which answers `repeated` or `conflict`.
-    private func storeNewDossier(_ upload: DossierUpload, hash: String, residentName: String?, sealedBody: String, receipt: Receipt,
-                                 receivedAt: Date, device: HubDevice) async throws -> Bool {
-        let hashes = upload.attachments.map(\.sha256)
-        return try await !rows("""
-            WITH new_dossier AS (
+    /// Dossiers the hub has never seen, their blobs all held: each dossier and its first revision
+    /// stored by one statement for the whole lot, which is its own transaction (one round trip,
+    /// one commit) instead of the seven of the general path for each. Returns the ids stored;
+    /// one that exists (whoever owns it) or names a missing blob is left out, having written
+    /// nothing, and the general path decides. Two requests for the same new dossier at once:
+    /// the second waits on the first's key, finds it, and goes the general path, which answers
+    /// `repeated` or `conflict`. Rows are inserted in id order, so two overlapping batches take
+    /// their keys in the same order and never deadlock.
+    private func storeNewDossiers(_ revisions: [PreparedRevision], device: HubDevice) async throws -> Set<String> {
+        var blobLines: [Int64] = [], blobHashes: [String] = []
+        for (line, revision) in revisions.enumerated() {
+            for attachment in revision.upload.attachments {
+                blobLines.append(Int64(line + 1))
+                blobHashes.append(attachment.sha256)
+            }
+        }
+        let uploads = revisions.map(\.upload)
+        let ids = uploads.map(\.id), procedures = uploads.map(\.procedureId), villages = uploads.map(\.village), communes = uploads.map(\.commune)
+        // A sealed name is never empty: '' stands for none, an array of text having no optional.
+        let names = revisions.map { $0.residentName ?? "" }
+        let hashes = revisions.map(\.contentSHA256), bodies = revisions.map(\.sealedBody), times = revisions.map(\.receivedAt)
+        // The revision keeps its time as the receipt spells it (text, milliseconds), as the general path does.
+        let receiptTimes = revisions.map(\.receipt.receivedAt), signatures = revisions.map(\.receipt.signature)
+        let stored = try await rows("""
+            WITH incoming AS (
+                SELECT * FROM unnest(\(ids)::text[], \(procedures)::text[], \(villages)::text[], \(communes)::text[], \(names)::text[],
+                                     \(hashes)::text[], \(bodies)::text[], \(times)::timestamptz[], \(receiptTimes)::text[], \(signatures)::text[])
+                    WITH ORDINALITY AS i(id, procedure_id, village, commune, resident_name, content_sha256, body, received_at, receipt_at, signature, line)
+            ), new_dossier AS (
                 INSERT INTO dossier (id, commune_id, volunteer_id, procedure_id, village, commune, resident_name, status, latest_revision,
                                      received_at, updated_at)
-                SELECT \(upload.id), commune_id, id, \(upload.procedureId), \(upload.village), \(upload.commune), \(residentName),
-                       \(DossierStatus.received.rawValue), \(upload.revision), \(receivedAt), \(receivedAt)
-                FROM volunteer
-                WHERE id = \(device.volunteerId)
-                  AND NOT EXISTS (SELECT 1 FROM unnest(\(hashes)::text[]) AS wanted(sha256)
-                                  WHERE NOT EXISTS (SELECT 1 FROM blob_holder h WHERE h.volunteer_id = \(device.volunteerId) AND h.sha256 = wanted.sha256))
+                SELECT i.id, v.commune_id, v.id, i.procedure_id, i.village, i.commune, NULLIF(i.resident_name, ''),
+                       \(DossierStatus.received.rawValue), 1, i.received_at, i.received_at
+                FROM incoming i JOIN volunteer v ON v.id = \(device.volunteerId)
+                WHERE NOT EXISTS (SELECT 1 FROM unnest(\(blobLines)::int8[], \(blobHashes)::text[]) AS wanted(line, sha256)
+                                  WHERE wanted.line = i.line
+                                    AND NOT EXISTS (SELECT 1 FROM blob_holder h WHERE h.volunteer_id = \(device.volunteerId) AND h.sha256 = wanted.sha256))
+                ORDER BY i.id
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             )
             INSERT INTO dossier_revision (dossier_id, revision, kind, device_id, content_sha256, body, received_at, signature)
-            SELECT id, \(upload.revision), \(RevisionKind.original.rawValue), \(device.id), \(hash), \(sealedBody), \(receipt.receivedAt), \(receipt.signature)
-            FROM new_dossier
+            SELECT i.id, 1, \(RevisionKind.original.rawValue), \(device.id), i.content_sha256, i.body, i.receipt_at, i.signature
+            FROM incoming i JOIN new_dossier d ON d.id = i.id
             RETURNING dossier_id
-            """).isEmpty
+            """)
+        return Set(try stored.map { try $0.value("dossier_id", String.self) })
     }
 
     public func findDossierState(_ id: String, device: HubDevice) async throws -> DossierState? {

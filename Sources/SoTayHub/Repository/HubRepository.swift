@@ -25,6 +25,11 @@ public protocol HubSyncRepository: Sendable {
     /// Stores one revision of a dossier, or answers a resend the same way as the first time.
     func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome
 
+    /// Stores a batch of revisions from one device, each of a different dossier: each one's
+    /// outcome is what `storeDossier` would have given it, in the order given. The store may
+    /// commit them together; none waits on another's refusal.
+    func storeDossiers(_ items: [DossierBatchItem], device: HubDevice, now: Date) async throws -> [DossierOutcome]
+
     /// Where a dossier stands, for the device whose volunteer owns it; nil for any other.
     func findDossierState(_ id: String, device: HubDevice) async throws -> DossierState?
 
@@ -74,6 +79,17 @@ public protocol HubAuditRepository: Sendable {
 
 /// Everything a hub's store offers today.
 public typealias HubRepository = HubSyncRepository & HubAdminRepository & HubStaffRepository & HubAuditRepository
+
+/// One revision of a batch: the decoded upload and its bytes as sent (what is hashed, signed and kept).
+public struct DossierBatchItem: Sendable {
+    public var upload: DossierUpload
+    public var body: String
+
+    public init(upload: DossierUpload, body: String) {
+        self.upload = upload
+        self.body = body
+    }
+}
 
 // MARK: - Outcomes
 

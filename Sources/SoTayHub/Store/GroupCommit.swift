@@ -41,24 +41,34 @@ final class GroupCommit: @unchecked Sendable {
     /// Runs `body` in the next grouped transaction and returns its value once that transaction
     /// has committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let outcome = Outcome<T>()
+        try await writeEach([body])[0].get()
+    }
+
+    /// Runs the bodies one after another in the next grouped transaction, each in a savepoint of
+    /// its own, and returns each one's value or error once that transaction has committed (a
+    /// batch of one device's revisions: one refused does not undo the others). Throws only when
+    /// the commit itself failed, and then none of them is stored.
+    func writeEach<T: Sendable>(_ bodies: [@Sendable (Database) throws -> T]) async throws -> [Result<T, any Error>] {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[Result<T, any Error>], any Error>) in
+            let outcomes = bodies.map { _ in Outcome<T>() }
             enqueue(Job(
                 run: { db in
-                    do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
+                    for (body, outcome) in zip(bodies, outcomes) {
+                        do {
+                            var value: T?
+                            try db.inSavepoint {
+                                value = try body(db)
+                                return .commit
+                            }
+                            outcome.result = value.map { .success($0) } ?? .failure(HubError.unexpected("a grouped write without a value"))
+                        } catch {
+                            outcome.result = .failure(error)
                         }
-                        outcome.result = value.map { .success($0) } ?? .failure(HubError.unexpected("a grouped write without a value"))
-                    } catch {
-                        outcome.result = .failure(error)
                     }
                 },
                 finish: { commitFailure in
                     if let commitFailure { return continuation.resume(throwing: commitFailure) }
-                    continuation.resume(with: outcome.result ?? .failure(HubError.unexpected("a grouped write that did not run")))
+                    continuation.resume(returning: outcomes.map { $0.result ?? .failure(HubError.unexpected("a grouped write that did not run")) })
                 }))
         }
     }

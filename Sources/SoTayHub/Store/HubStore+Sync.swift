@@ -57,13 +57,24 @@ extension HubStore {
     }
 
     public func storeDossier(_ upload: DossierUpload, body: String, device: HubDevice, now: Date) async throws -> DossierOutcome {
-        let hash = Hashes.sha256Hex(Data(body.utf8))
-        let key = signingKey
         // Signed and sealed here, not in the one writer every dossier of the hub waits for.
-        let prepared = try PreparedRevision(upload, body: body, contentSHA256: hash, device: device, now: now, key: key, sealer: sealer)
-        let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
+        let prepared = try PreparedRevision(upload, body: body, device: device, now: now, key: signingKey, sealer: sealer)
         // Committed with the other writes arriving now: one fsync for many laptops (GroupCommit).
-        return try await grouped.write { db in
+        return try await grouped.write(Self.revisionWrite(prepared, device: device, keyID: signingKey.keyID))
+    }
+
+    public func storeDossiers(_ items: [DossierBatchItem], device: HubDevice, now: Date) async throws -> [DossierOutcome] {
+        let prepared = try await PreparedRevision.all(items, device: device, now: now, key: signingKey, sealer: sealer)
+        let keyID = signingKey.keyID
+        // The whole batch in one grouped transaction, each revision in a savepoint of its own.
+        return try await grouped.writeEach(prepared.map { Self.revisionWrite($0, device: device, keyID: keyID) }).map { try $0.get() }
+    }
+
+    /// What storing one prepared revision does inside the writer's transaction.
+    private static func revisionWrite(_ prepared: PreparedRevision, device: HubDevice, keyID: String) -> @Sendable (Database) throws -> DossierOutcome {
+        { db in
+            let upload = prepared.upload, hash = prepared.contentSHA256
+            let (receivedAt, receipt, residentName, sealedBody) = (prepared.receivedAt, prepared.receipt, prepared.residentName, prepared.sealedBody)
             let existing = try HubDossier.fetchOne(db.cachedStatement(sql: "SELECT * FROM dossier WHERE id = ?"), arguments: [upload.id])
             if let existing, existing.volunteerId != device.volunteerId { return .ownedByAnother }
             let stored = try HubRevision.fetchOne(db.cachedStatement(sql: "SELECT * FROM dossierRevision WHERE dossierId = ? AND revision = ?"),
@@ -72,7 +83,7 @@ extension HubStore {
             case .repeated:
                 guard let stored, let existing else { throw HubError.unexpected("a repeated revision without its row") }
                 let receipt = Receipt(dossierId: stored.dossierId, revision: stored.revision, volunteerId: String(existing.volunteerId),
-                                      contentSHA256: stored.contentSHA256, receivedAt: stored.receivedAt, hubKeyId: key.keyID, signature: stored.signature)
+                                      contentSHA256: stored.contentSHA256, receivedAt: stored.receivedAt, hubKeyId: keyID, signature: stored.signature)
                 return .repeated(DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: stored.kind, status: existing.status, receipt: receipt))
             case .conflict:
                 return .revisionConflict(revision: upload.revision)

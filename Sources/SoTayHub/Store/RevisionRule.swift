@@ -35,14 +35,20 @@ enum RevisionRule {
 /// and body. Both stores make it before their transaction, where requests run side by side,
 /// rather than while holding the one writer (SQLite) or a dossier's lock (PostgreSQL); a resend
 /// that turns out to be `repeated` throws it away.
-struct PreparedRevision {
+struct PreparedRevision: Sendable {
+    let upload: DossierUpload
+    /// The SHA-256 of the revision's bytes, which the receipt signs.
+    let contentSHA256: String
     let receivedAt: Date
     let receipt: Receipt
     /// The resident's name sealed, when this revision gives one.
     let residentName: String?
     let sealedBody: String
 
-    init(_ upload: DossierUpload, body: String, contentSHA256: String, device: HubDevice, now: Date, key: HubSigningKey, sealer: Sealer) throws {
+    init(_ upload: DossierUpload, body: String, device: HubDevice, now: Date, key: HubSigningKey, sealer: Sealer) throws {
+        self.upload = upload
+        let contentSHA256 = Hashes.sha256Hex(Data(body.utf8))
+        self.contentSHA256 = contentSHA256
         receivedAt = WireDate.truncated(now)
         receipt = try key.receipt(dossierID: upload.id, revision: upload.revision, volunteerID: String(device.volunteerId),
                                   contentSHA256: contentSHA256, receivedAt: receivedAt)
@@ -52,5 +58,31 @@ struct PreparedRevision {
             residentName = nil
         }
         sealedBody = try sealer.seal(body, at: .revisionBody(dossier: upload.id, revision: upload.revision))
+    }
+
+    /// The reply for this revision stored now.
+    func accepted(kind: RevisionKind, status: DossierStatus) -> DossierAccepted {
+        DossierAccepted(dossierId: upload.id, revision: upload.revision, kind: kind, status: status, receipt: receipt)
+    }
+
+    /// A batch's revisions prepared side by side (a signature and two sealings each), in order.
+    static func all(_ items: [DossierBatchItem], device: HubDevice, now: Date, key: HubSigningKey, sealer: Sealer) async throws -> [PreparedRevision] {
+        guard items.count > 1 else {
+            return try items.map { try PreparedRevision($0.upload, body: $0.body, device: device, now: now, key: key, sealer: sealer) }
+        }
+        // In as many slices as the machine has cores: each task signs and seals a run of them.
+        let slices = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count))
+        let size = (items.count + slices - 1) / slices
+        return try await withThrowingTaskGroup(of: (Int, [PreparedRevision]).self) { group in
+            for start in stride(from: 0, to: items.count, by: size) {
+                let slice = items[start..<min(start + size, items.count)]
+                group.addTask {
+                    (start, try slice.map { try PreparedRevision($0.upload, body: $0.body, device: device, now: now, key: key, sealer: sealer) })
+                }
+            }
+            var done: [(Int, [PreparedRevision])] = []
+            for try await slice in group { done.append(slice) }
+            return done.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 }
