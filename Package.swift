@@ -179,6 +179,8 @@ let package = Package(
             dependencies: [
                 "sotay", "sotay-hub", "SoTayTestSupport", "SoTayWire", "SoTaySync", "SoTayStore", "SoTayCore", "SoTayHub", "SoTayMedia",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // A hub from before dossier batches: this hub's router without the route, on a live port.
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

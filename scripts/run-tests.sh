@@ -3,15 +3,17 @@
 #
 #   1. The main pass (`swift test`, tests in parallel) and, beside it in a process of its own,
 #      the tests that wait on async I/O against a wall-clock deadline (a PostgreSQL store
-#      opening within 15 s, chromedriver answering within 20 s), one at a time, with a throwaway
-#      PostgreSQL cluster. In the main pass's process, dozens of tests wait for the built
+#      opening within 15 s, chromedriver answering within 20 s, a hub served inside the test
+#      process answering the laptop within 20 s), one at a time, with a throwaway PostgreSQL
+#      cluster. In the main pass's process, dozens of tests wait for the built
 #      binaries with blocking calls that hold Swift's two cooperative threads, and a test
 #      awaiting a database answer there was not scheduled before its deadline; in a process of
 #      their own they have their own threads. The main pass prints as it goes; the other's
 #      output is printed when it ends.
 #   2. What must not share the cores: the hub killed mid-upload (it times a real upload through
 #      a throttled link) and the hub under 1,500 stalled connections (it holds /v1/health to a
-#      second: beside two other test processes it once took 1.03 s), then a smoke run of the
+#      second: beside two other test processes it once took 1.03 s, and 1.026 s beside the
+#      other test of this step, so they run one after the other), then a smoke run of the
 #      benchmark suite (every figure on tiny data, on the debug binaries), so that `make bench`
 #      cannot break unnoticed.
 #   3. The property tests, alone: they keep both cores busy for a while.
@@ -22,7 +24,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 tests=.build/debug/SoTayPackageTests.xctest
-waiting=(SoTayHubConformanceTests PostgresSyncEndToEndTests PostgresOfficerEndToEndTests PostgresConsoleEndToEndTests ConsoleBrowserTests)
+waiting=(SoTayHubConformanceTests PostgresSyncEndToEndTests PostgresOfficerEndToEndTests PostgresConsoleEndToEndTests ConsoleBrowserTests hubWithoutBatches)
 alone=(hubRestartMidUpload stalledConnections)
 
 skips=(--skip SoTayPropertyTests)
@@ -49,7 +51,7 @@ sed 's/^/  │ /' "$log"
 echo "──── step 1: the main pass ${main_seconds} s; beside it, the tests that wait on a deadline, ended after ${waiting_seconds} s"
 
 start=$(date +%s%N)
-"$SWIFT" test --skip-build "${alone[@]/#/--filter=}" || failed+=("${alone[*]}")
+"$tests" --testing-library swift-testing --no-parallel "${alone[@]/#/--filter=}" || failed+=("${alone[*]}")
 scripts/with-pg-test-cluster.sh .build/debug/sotay-bench --smoke \
     || failed+=("the smoke run of the benchmark suite (the ✗ line above names the figure; rerun it with .build/debug/sotay-bench --smoke)")
 echo "──── step 2: ${alone[*]} and the smoke run of the benchmark suite, $(seconds "$start") s"

@@ -47,6 +47,13 @@ public struct HubClient: Sendable {
         try await send("PUT", "/v1/dossiers/\(id)", body: payload, as: DossierAccepted.self)
     }
 
+    /// Many revisions in one request (`POST /v1/dossiers`), each answered as its `PUT` would be,
+    /// in the order sent. Each payload must fit on one line (`WireProtocol.fitsOnOneLine`).
+    public func postDossiers(_ payloads: [Data]) async throws(SyncError) -> DossierBatchReply {
+        try await send("POST", "/v1/dossiers", body: WireProtocol.batchBody(payloads), contentType: WireProtocol.dossierBatchMediaType,
+                       as: DossierBatchReply.self)
+    }
+
     /// Which of these blobs the hub does not hold yet for this volunteer.
     public func missingBlobs(_ hashes: [String]) async throws(SyncError) -> [String] {
         try await send("POST", "/v1/blobs/query", body: encode(BlobQuery(sha256: hashes)), as: BlobQueryReply.self).missing
@@ -74,7 +81,8 @@ public struct HubClient: Sendable {
         }
     }
 
-    func send<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, as type: T.Type) async throws(SyncError) -> T {
+    func send<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json",
+                            as type: T.Type) async throws(SyncError) -> T {
         guard let url = URL(string: address.url.absoluteString + path) else { throw .invalidAddress(address.description) }
         var request = URLRequest(url: url)
         request.httpMethod = method
@@ -83,7 +91,7 @@ public struct HubClient: Sendable {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
             // A request with a body never rides on a reused connection. When a reused
             // connection dies right after the head, libcurl silently sends the request again on
             // a new one, but FoundationNetworking does not rewind the body: the head goes out

@@ -18,12 +18,13 @@ extension SyncEngine {
         // hub waited 20 s for it, then the client timed out).
         let clients = [client] + (1..<min(dossierLanes, items.count)).map { _ in client.withOwnSession() }
         defer { for lane in clients.dropFirst() { lane.finish() } }
+        let batches = BatchSupport()
         var start = 0
         while start < items.count {
             var end = start
             var dossiers = Set<String>()
             while end < items.count, end - start < dossierWindow, dossiers.insert(items[end].itemId).inserted { end += 1 }
-            try await sendWindow(Array(items[start..<end]), Array(attachments[start..<end]), clients, board, &report, &retry, progress)
+            try await sendWindow(Array(items[start..<end]), Array(attachments[start..<end]), clients, board, batches, &report, &retry, progress)
             start = end
         }
     }
@@ -36,7 +37,14 @@ extension SyncEngine {
         case failed(any Error)
     }
 
-    /// Hands out a window's dossiers in order to the lanes, and stops handing them out once one failed.
+    /// Whether the hub takes `POST /v1/dossiers`, learnt at the first batch of a run.
+    private actor BatchSupport {
+        private(set) var refused = false
+        func refuse() { refused = true }
+    }
+
+    /// Hands out a window's units (a batch, or one dossier) in order to the lanes, and stops
+    /// handing them out once one failed.
     private actor WindowQueue {
         private var next = 0
         private var stopped = false
@@ -58,23 +66,32 @@ extension SyncEngine {
     /// the hub is never replaced in place); the receipts are kept after, in one transaction. A
     /// process killed between the two loses no dossier: the next sync sends those revisions
     /// again, and the hub answers a revision it holds with the receipt it gave (`repeated`).
-    private func sendWindow(_ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ clients: [HubClient], _ board: BlobBoard, _ report: inout SyncReport,
-                            _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
+    private func sendWindow(_ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ clients: [HubClient], _ board: BlobBoard, _ batches: BatchSupport,
+                            _ report: inout SyncReport, _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async throws {
         try store.noteAttempt(items.compactMap(\.id))
-        let queue = WindowQueue(count: items.count)
+        let noBatches = await batches.refused
+        let batching = dossierBatch > 1 && !noBatches
+        let units = batching ? Self.batched(items, size: dossierBatch) : items.indices.map { [$0] }
+        let queue = WindowQueue(count: units.count)
         let policy = retry
         let lanes: [(sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy)] = await withoutActuallyEscaping(progress) { progress in
             await withTaskGroup(of: (sent: [(Int, Sent)], report: SyncReport, retry: RetryPolicy).self) { group in
-                for client in clients.prefix(items.count) {
+                for client in clients.prefix(units.count) {
                     group.addTask {
                         var sent: [(Int, Sent)] = []
                         var laneReport = SyncReport()
                         var laneRetry = policy
                         var chunk = AdaptiveChunk()
-                        while let index = await queue.take() {
-                            let outcome = await send(items[index], attachments[index], client, board, &chunk, &laneReport, &laneRetry, progress)
-                            if case .failed = outcome { await queue.stop() }
-                            sent.append((index, outcome))
+                        while let unit = await queue.take() {
+                            let indices = units[unit]
+                            let outcomes: [(Int, Sent)]
+                            if indices.count == 1 {
+                                outcomes = [(indices[0], await send(items[indices[0]], attachments[indices[0]], client, board, &chunk, &laneReport, &laneRetry, progress))]
+                            } else {
+                                outcomes = await sendBatch(indices, items, attachments, client, board, batches, &chunk, &laneReport, &laneRetry, progress)
+                            }
+                            if outcomes.contains(where: { if case .failed = $0.1 { true } else { false } }) { await queue.stop() }
+                            sent.append(contentsOf: outcomes)
                         }
                         return (sent, laneReport, laneRetry)
                     }
@@ -125,6 +142,94 @@ extension SyncEngine {
             progress(.parked(id: item.itemId, reason: reason))
         }
         if let failure { throw failure }
+    }
+
+    /// A window's dossiers in runs of at most `size` and `Pacing.maxBatchBytes`, in outbox order; a
+    /// payload that cannot go on one line, or is larger than a batch, goes alone (by `PUT`).
+    static func batched(_ items: [OutboxItem], size: Int) -> [[Int]] {
+        var units: [[Int]] = []
+        var current: [Int] = []
+        var bytes = 0
+        for (index, item) in items.enumerated() {
+            let payload = item.payload ?? Data()
+            guard WireProtocol.fitsOnOneLine(payload), payload.count < Pacing.maxBatchBytes else {
+                units.append([index])
+                continue
+            }
+            if current.count == size || bytes + payload.count + 1 > Pacing.maxBatchBytes {
+                units.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(index)
+            bytes += payload.count + 1
+        }
+        if !current.isEmpty { units.append(current) }
+        return units
+    }
+
+    /// Sends a run of dossier revisions in one `POST /v1/dossiers` once their blobs are on the hub,
+    /// and checks each receipt as `send` does. What a batch cannot settle goes alone through
+    /// `send`: a revision whose blob failed or that the hub says it lacks blobs for (`send`
+    /// uploads them again), a line the hub could not answer, every line of a batch the hub refused
+    /// whole, and, for the rest of the run, everything when the hub has no batches (404).
+    private func sendBatch(_ indices: [Int], _ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ client: HubClient, _ board: BlobBoard,
+                           _ batches: BatchSupport, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
+                           _ progress: @Sendable (SyncEvent) -> Void) async -> [(Int, Sent)] {
+        var ready: [Int] = []
+        var alone: [Int] = []
+        for index in indices {
+            var blobsHeld = true
+            for ref in attachments[index] {
+                if case .failed = await board.outcome(of: ref.sha256) { blobsHeld = false }
+            }
+            if blobsHeld { ready.append(index) } else { alone.append(index) }
+        }
+        var outcomes: [(Int, Sent)] = []
+        if ready.count > 1 {
+            let payloads = ready.map { items[$0].payload ?? Data() }
+            do {
+                let reply = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in try await client.postDossiers(payloads) }
+                guard reply.results.count == ready.count else { throw SyncError.notTheHub(host: client.address.host, status: 200) }
+                for (index, result) in zip(ready, reply.results) {
+                    let item = items[index]
+                    guard result.dossierId == item.itemId, result.revision == item.revision else {
+                        outcomes.append((index, .failed(SyncError.badReceipt(dossier: item.itemId))))
+                        continue
+                    }
+                    if let accepted = result.accepted, (200..<300).contains(result.status) {
+                        let bytes = item.payload ?? Data()
+                        guard accepted.receipt.isSigned(by: hubKey), accepted.receipt.contentSHA256 == Hashes.sha256Hex(bytes),
+                              accepted.dossierId == item.itemId, accepted.revision == item.revision
+                        else {
+                            outcomes.append((index, .failed(SyncError.badReceipt(dossier: item.itemId))))
+                            continue
+                        }
+                        outcomes.append((index, .accepted(accepted, bytes: bytes.count)))
+                    } else if let error = result.error, error.error.isPermanent, error.error != .missingBlobs {
+                        outcomes.append((index, .parked(reason: Self.reason(result.status, error))))
+                    } else {
+                        alone.append(index)
+                    }
+                }
+            } catch let error as SyncError where error.meansNoBatches {
+                await batches.refuse()
+                alone += ready
+            } catch SyncError.refused {
+                // Refused whole (a line the hub could not read): each alone, so only that one is set aside.
+                alone += ready
+            } catch {
+                return outcomes + ready.map { ($0, .failed(error)) } + alone.map { ($0, .failed(error)) }
+            }
+        } else {
+            alone += ready
+        }
+        for index in alone.sorted() {
+            let outcome = await send(items[index], attachments[index], client, board, &chunk, &report, &retry, progress)
+            outcomes.append((index, outcome))
+            if case .failed = outcome { break }
+        }
+        return outcomes
     }
 
     /// Sends one dossier revision once its blobs are on the hub, and checks the receipt.

@@ -51,6 +51,15 @@ public enum SyncError: Error, Sendable, LocalizedMessage {
         }
     }
 
+    /// The hub has no `POST /v1/dossiers` (one from before batches): 404 or 405, with the
+    /// protocol's header or without it (a route the router does not know).
+    var meansNoBatches: Bool {
+        switch self {
+        case .notTheHub(_, let status), .refused(let status, _): status == 404 || status == 405
+        default: false
+        }
+    }
+
     /// A dossier that meets this is set aside with the reason, and the others go on.
     var parksDossier: Bool {
         switch self {

@@ -14,11 +14,16 @@ struct Laptop {
 
     /// Enrolled with a code made elsewhere (a province hub's `enroll-code --database`).
     init(hub: HubProcess, code: String, probeSeconds: Int = 1) throws {
+        try self.init(url: hub.url, code: code, probeSeconds: probeSeconds)
+    }
+
+    /// Enrolled with a hub at `url` (one the test runs in its own process).
+    init(url: String, code: String, probeSeconds: Int = 1) throws {
         sotay = try Sotay()
         sotay.environment["SOTAY_PROBE_SECONDS"] = String(probeSeconds)
         try sotay.initProfile()
         answers = sotay.home.appending(path: "answers.json")
-        let enrolled = try sotay.run(["enroll", hub.url, code])
+        let enrolled = try sotay.run(["enroll", url, code])
         guard enrolled.status == 0 else { throw CommandFailed(arguments: ["enroll"], result: enrolled) }
     }
 
@@ -136,19 +141,20 @@ struct SyncEndToEndTests {
         defer { laptop.sotay.cleanUp() }
         // Fewer than a window of dossiers (SyncEngine.Pacing().window): the laptop books receipts a
         // window at a time, so a kill after the hub answered some finds none booked yet, the
-        // hardest case: the hub holds dossiers the laptop still has to send.
+        // hardest case: the hub holds dossiers the laptop still has to send. In batches of 4, so
+        // the hub has answered some batches and not others when the kill lands.
         let count = 40
         let ids = try (0..<count).map { try laptop.readyDossier("Người dân \($0)") }
 
         let process = Process()
         process.executableURL = Sotay.binary
         process.arguments = ["sync"]
-        process.environment = laptop.sotay.environment
+        process.environment = laptop.sotay.environment.merging(["SOTAY_SYNC_BATCH": "4"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(60)
-        while hub.dossierPuts() < 3, process.isRunning, Date() < deadline { usleep(2_000) }
+        while hub.dossierRequests().batches < 2, process.isRunning, Date() < deadline { usleep(2_000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let afterKill = try hubDossiers(hub).count

@@ -104,10 +104,16 @@ public final class HubProcess: @unchecked Sendable {
         return log.split(separator: "\n").filter { $0.contains("path=/v1/") }.count
     }
 
-    /// Dossier revisions the hub has answered so far (PUT /v1/dossiers/…), from its access log.
-    public func dossierPuts() -> Int {
+    /// Dossier requests the hub has answered so far (`PUT /v1/dossiers/…`, one revision each, and
+    /// `POST /v1/dossiers`, a batch), from its access log.
+    public func dossierRequests() -> (puts: Int, batches: Int) {
         let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        return log.split(separator: "\n").filter { $0.contains("method=PUT") && $0.contains("path=/v1/dossiers/") }.count
+        var puts = 0, batches = 0
+        for line in log.split(separator: "\n") {
+            if line.contains("method=PUT") && line.contains("path=/v1/dossiers/") { puts += 1 }
+            if line.contains("method=POST") && (line.contains("path=/v1/dossiers ") || line.hasSuffix("path=/v1/dossiers")) { batches += 1 }
+        }
+        return (puts, batches)
     }
 
     public func cleanUp() {
