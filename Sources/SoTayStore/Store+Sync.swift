@@ -199,18 +199,31 @@ extension Store {
     public func completeDossiers(_ completions: [Completion], now: Date = Date()) throws(StoreError) {
         guard !completions.isEmpty else { return }
         try write { db in
+            // Three statements a revision, each prepared once for the window (a first sync books
+            // thousands): the receipt kept, the outbox row dropped, the dossier marked sent.
+            let keep = try db.cachedStatement(sql: """
+                INSERT INTO receipt (dossierId, revision, kind, volunteerId, contentSHA256, receivedAt, hubKeyId, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (dossierId, revision) DO UPDATE SET kind = excluded.kind, volunteerId = excluded.volunteerId,
+                    contentSHA256 = excluded.contentSHA256, receivedAt = excluded.receivedAt, hubKeyId = excluded.hubKeyId, signature = excluded.signature
+                """)
+            let drop = try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?")
+            // A receipt at or above the last one sent moves the hub's status; `sent` once the
+            // latest revision has a receipt. (The right-hand sides read the row as it was.)
+            let mark = try db.cachedStatement(sql: """
+                UPDATE dossier SET
+                    sentRevision = MAX(sentRevision, :revision),
+                    status = CASE WHEN status = 'ready' AND MAX(sentRevision, :revision) >= revision THEN 'sent' ELSE status END,
+                    hubStatus = CASE WHEN hubStatus IS NULL OR :revision >= sentRevision THEN :hubStatus ELSE hubStatus END,
+                    hubStatusAt = CASE WHEN hubStatus IS NULL OR :revision >= sentRevision THEN COALESCE(hubStatusAt, :now) ELSE hubStatusAt END
+                WHERE id = :id
+                """)
             for completion in completions {
                 let receipt = completion.receipt
-                try receipt.save(db)
-                _ = try OutboxItem.deleteOne(db, key: completion.itemID)
-                guard var dossier = try DossierRecord.fetchOne(db, key: receipt.dossierId) else { continue }
-                dossier.sentRevision = max(dossier.sentRevision, receipt.revision)
-                if dossier.status == "ready" && dossier.sentRevision >= dossier.revision { dossier.status = "sent" }
-                if dossier.hubStatus == nil || receipt.revision >= dossier.sentRevision {
-                    dossier.hubStatus = completion.hubStatus
-                    dossier.hubStatusAt = dossier.hubStatusAt ?? now
-                }
-                try dossier.update(db)
+                try keep.execute(arguments: [receipt.dossierId, receipt.revision, receipt.kind, receipt.volunteerId, receipt.contentSHA256,
+                                             receipt.receivedAt, receipt.hubKeyId, receipt.signature])
+                try drop.execute(arguments: [completion.itemID])
+                try mark.execute(arguments: ["revision": receipt.revision, "hubStatus": completion.hubStatus, "now": now, "id": receipt.dossierId])
             }
         }
     }
