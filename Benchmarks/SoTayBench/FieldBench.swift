@@ -58,6 +58,9 @@ enum FieldBench {
              inSession(["log", "list", "--month", month.description]), nil, nil, logPage),
         ]
         for item in cases {
+            // Issue #21's own targets: `sotay procedures Q` under 60 ms, the others under 150.
+            let limit = item.id == "latency-procedures" ? 0.060 : 0.150
+            let target = String(format: "< %.0f ms", limit * 1000)
             do {
                 // Checked once, outside the timed runs.
                 let checked = try item.child.succeed(until: item.marker)
@@ -76,11 +79,11 @@ enum FieldBench {
                                      Percentile.of(firsts, 0.5) * 1000, firsts.count, unlockText, floorText)
                 }
                 results.append(BenchResult(
-                    id: item.id, title: item.title, value: median * 1000, unit: "ms", target: "< 150 ms",
+                    id: item.id, title: item.title, value: median * 1000, unit: "ms", target: target,
                     detail: String(format: "median of %d (worst %.0f ms); %@", scale.commandRuns, (sample.max() ?? 0) * 1000, context),
-                    met: median < 0.150))
+                    met: median < limit))
             } catch {
-                results.append(.failed(id: item.id, title: item.title, target: "< 150 ms", reason: BenchFailure.describe(error)))
+                results.append(.failed(id: item.id, title: item.title, target: target, reason: BenchFailure.describe(error)))
             }
         }
         results.append(search(pack, scale: scale))
