@@ -53,6 +53,11 @@ actor BlobBoard {
         return await withCheckedContinuation { waiters[sha256, default: []].append($0) }
     }
 
+    /// Whether every one of these blobs' uploads has ended (or was never queued), without waiting.
+    func areSettled(_ hashes: [String]) -> Bool {
+        hashes.allSatisfy { !queued.contains($0) || outcomes[$0] != nil }
+    }
+
     func merge(into report: inout SyncReport) {
         report.attachmentBytes += attachmentBytes
         report.requests += requests

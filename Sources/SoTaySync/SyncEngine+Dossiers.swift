@@ -168,17 +168,42 @@ extension SyncEngine {
         return units
     }
 
-    /// Sends a run of dossier revisions in one `POST /v1/dossiers` once their blobs are on the hub,
-    /// and checks each receipt as `send` does. What a batch cannot settle goes alone through
-    /// `send`: a revision whose blob failed or that the hub says it lacks blobs for (`send`
-    /// uploads them again), a line the hub could not answer, every line of a batch the hub refused
-    /// whole, and, for the rest of the run, everything when the hub has no batches (404).
+    /// Sends a unit's dossier revisions in batches (`POST /v1/dossiers`), each dossier as soon as
+    /// its own files are in, as when dossiers went one by one: the first waits for its files, and
+    /// those after it join its batch only if theirs are already settled, so no dossier waits for
+    /// another's photos (a short stay on a good link still gets whole dossiers through). With
+    /// every file on the hub already, as in a backlog without photos, the unit goes in one batch.
     private func sendBatch(_ indices: [Int], _ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ client: HubClient, _ board: BlobBoard,
                            _ batches: BatchSupport, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
                            _ progress: @Sendable (SyncEvent) -> Void) async -> [(Int, Sent)] {
+        var pending = indices[...]
+        var outcomes: [(Int, Sent)] = []
+        while let first = pending.first {
+            for ref in attachments[first] { _ = await board.outcome(of: ref.sha256) }
+            var run = [first]
+            for index in pending.dropFirst() {
+                guard await board.areSettled(attachments[index].map(\.sha256)) else { break }
+                run.append(index)
+            }
+            pending = pending.dropFirst(run.count)
+            let sent = await sendRun(run, items, attachments, client, board, batches, &chunk, &report, &retry, progress)
+            outcomes += sent
+            if sent.contains(where: { if case .failed = $0.1 { true } else { false } }) { break }
+        }
+        return outcomes
+    }
+
+    /// Sends a run of dossier revisions whose files are settled in one `POST /v1/dossiers`, and
+    /// checks each receipt as `send` does. What a batch cannot settle goes alone through `send`:
+    /// a revision whose file failed to upload or that the hub says it lacks files for (`send`
+    /// uploads them again), a line the hub could not answer, every line of a batch the hub refused
+    /// whole, and, for the rest of the sync, everything when the hub has no batches (404).
+    private func sendRun(_ run: [Int], _ items: [OutboxItem], _ attachments: [[AttachmentRef]], _ client: HubClient, _ board: BlobBoard,
+                         _ batches: BatchSupport, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport, _ retry: inout RetryPolicy,
+                         _ progress: @Sendable (SyncEvent) -> Void) async -> [(Int, Sent)] {
         var ready: [Int] = []
         var alone: [Int] = []
-        for index in indices {
+        for index in run {
             var blobsHeld = true
             for ref in attachments[index] {
                 if case .failed = await board.outcome(of: ref.sha256) { blobsHeld = false }
@@ -186,7 +211,7 @@ extension SyncEngine {
             if blobsHeld { ready.append(index) } else { alone.append(index) }
         }
         var outcomes: [(Int, Sent)] = []
-        if ready.count > 1 {
+        if ready.count > 1, await !batches.refused {
             let payloads = ready.map { items[$0].payload ?? Data() }
             do {
                 let reply = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in try await client.postDossiers(payloads) }

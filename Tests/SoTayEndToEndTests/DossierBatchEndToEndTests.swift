@@ -39,6 +39,9 @@ struct DossierBatchEndToEndTests {
         }
     }
 
+    /// `make test` runs this one in its process of tests that wait on a deadline: beside the main
+    /// pass's tests, which hold Swift's cooperative threads waiting for the binaries, the hub
+    /// served inside this process does not answer the laptop within its 20 seconds.
     @Test("A hub from before batches: one 404 a sync, then one PUT a dossier, and every dossier arrives once")
     func hubWithoutBatches() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "sotay-old-hub-\(UUID().uuidString)")
@@ -87,5 +90,32 @@ struct DossierBatchEndToEndTests {
         // Each receipt on the laptop is signed by the hub, as after a PUT.
         let receipts = try #require(try laptop.draft(ids[3])["receipts"] as? [[String: Any]])
         #expect(receipts.count == 1 && receipts.first?["signatureValid"] as? Bool == true)
+    }
+
+    @Test("With photos on a slow link, a dossier goes as soon as its own photos are in, not after the window's last photo")
+    func dossierDoesNotWaitForOthersPhotos() async throws {
+        let hub = try HubProcess()
+        defer { hub.cleanUp() }
+        let proxy = try FaultProxy(targetPort: hub.port)
+        defer { try? proxy.syncShutdown() }
+        var laptop = try Laptop(hub: hub)
+        defer { laptop.sotay.cleanUp() }
+        laptop.sotay.environment["SOTAY_PROBE_SECONDS"] = "3600"
+        let files = laptop.sotay.home.appending(path: "photos")
+        var ids: [String] = []
+        for number in 0..<4 {
+            let photo = try SampleFiles.write(SampleFiles.jpeg(size: 200_000), named: "ảnh \(number).jpg", in: files)
+            ids.append(try laptop.dossier("Người dân \(number)", attaching: [photo]))
+        }
+        // 400 KB/s: each photo about half a second, the four one after another on a lane or two.
+        proxy.setFaults(.init(bytesPerSecond: 400_000))
+        let sync = try laptop.sotay.run(["sync", "--hub", "http://127.0.0.1:\(proxy.port)"])
+        #expect(sync.status == 0, "\(sync.stdout)\n\(sync.stderr)")
+        #expect(Set(try hubDossiers(hub).keys) == Set(ids))
+        // In the hub's access log, the first dossier request comes before the last photo's upload ended.
+        let lines = try String(contentsOf: hub.logFile, encoding: .utf8).split(separator: "\n")
+        let firstDossier = try #require(lines.firstIndex { $0.contains("path=/v1/dossiers") && ($0.contains("method=POST") || $0.contains("method=PUT")) })
+        let lastUpload = try #require(lines.lastIndex { $0.contains("method=PATCH") && $0.contains("path=/v1/uploads/") })
+        #expect(firstDossier < lastUpload, "the first dossier went at line \(firstDossier), the last upload ended at line \(lastUpload)")
     }
 }
