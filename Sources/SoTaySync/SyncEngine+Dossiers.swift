@@ -217,20 +217,14 @@ extension SyncEngine {
                 let reply = try await withRetry(&retry, &report, progress) { () async throws(SyncError) in try await client.postDossiers(payloads) }
                 guard reply.results.count == ready.count else { throw SyncError.notTheHub(host: client.address.host, status: 200) }
                 for (index, result) in zip(ready, reply.results) {
-                    let item = items[index]
+                    let item = items[index], payload = item.payload ?? Data()
                     guard result.dossierId == item.itemId, result.revision == item.revision else {
                         outcomes.append((index, .failed(SyncError.badReceipt(dossier: item.itemId))))
                         continue
                     }
                     if let accepted = result.accepted, (200..<300).contains(result.status) {
-                        let bytes = item.payload ?? Data()
-                        guard accepted.receipt.isSigned(by: hubKey), accepted.receipt.contentSHA256 == Hashes.sha256Hex(bytes),
-                              accepted.dossierId == item.itemId, accepted.revision == item.revision
-                        else {
-                            outcomes.append((index, .failed(SyncError.badReceipt(dossier: item.itemId))))
-                            continue
-                        }
-                        outcomes.append((index, .accepted(accepted, bytes: bytes.count)))
+                        outcomes.append((index, holds(accepted, for: item, payload: payload)
+                                            ? .accepted(accepted, bytes: payload.count) : .failed(SyncError.badReceipt(dossier: item.itemId))))
                     } else if let error = result.error, error.error.isPermanent, error.error != .missingBlobs {
                         outcomes.append((index, .parked(reason: Self.reason(result.status, error))))
                     } else {
@@ -257,6 +251,13 @@ extension SyncEngine {
         return outcomes
     }
 
+    /// Whether the hub's reply is a receipt for exactly this revision: signed with the hub's key,
+    /// over these bytes, naming this dossier and revision (a batch's line or a `PUT`'s reply alike).
+    private func holds(_ accepted: DossierAccepted, for item: OutboxItem, payload: Data) -> Bool {
+        accepted.receipt.isSigned(by: hubKey) && accepted.receipt.contentSHA256 == Hashes.sha256Hex(payload)
+            && accepted.dossierId == item.itemId && accepted.revision == item.revision
+    }
+
     /// Sends one dossier revision once its blobs are on the hub, and checks the receipt.
     private func send(_ item: OutboxItem, _ refs: [AttachmentRef], _ client: HubClient, _ board: BlobBoard, _ chunk: inout AdaptiveChunk, _ report: inout SyncReport,
                       _ retry: inout RetryPolicy, _ progress: @Sendable (SyncEvent) -> Void) async -> Sent {
@@ -279,9 +280,7 @@ extension SyncEngine {
                     try await client.putDossier(item.itemId, payload: payload)
                 }
             }
-            guard accepted.receipt.isSigned(by: hubKey), accepted.receipt.contentSHA256 == Hashes.sha256Hex(payload),
-                  accepted.dossierId == item.itemId, accepted.revision == item.revision
-            else { throw SyncError.badReceipt(dossier: item.itemId) }
+            guard holds(accepted, for: item, payload: payload) else { throw SyncError.badReceipt(dossier: item.itemId) }
             return .accepted(accepted, bytes: payload.count)
         } catch SyncError.refused(let status, let body) {
             return .parked(reason: Self.reason(status, body))
