@@ -116,6 +116,8 @@ let package = Package(
             dependencies: [
                 "SoTayCore", "SoTayContent", "SoTayStore", "SoTaySync", "SoTayReports", "CReadline", "SoTayMedia",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The key of the library listing kept in the data folder (`ListingCache`).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 

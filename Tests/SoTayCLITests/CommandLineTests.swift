@@ -59,6 +59,69 @@ struct CommandLineTests {
         #expect(items.first?["detailed"] as? Bool == true)
     }
 
+    @Test("the library's listing is kept in the data folder after the first search, read by the next, and worked out again when damaged or of another library")
+    func listingKept() throws {
+        var sotay = try Sotay(fixtureContent: false)
+        defer { sotay.cleanUp() }
+        sotay.environment["SOTAY_CONTENT"] = nil
+        let cache = sotay.home.appending(path: "cache")
+        func kept() throws -> [URL] {
+            guard FileManager.default.fileExists(atPath: cache.path) else { return [] }
+            return try FileManager.default.contentsOfDirectory(at: cache, includingPropertiesForKeys: nil).filter { $0.lastPathComponent.hasPrefix("listing-") }
+        }
+        #expect(try kept().isEmpty)
+        let first = try sotay.run(["procedures", "khai sinh"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("dang-ky-khai-sinh"))
+        let listing = try #require(try kept().first)
+        #expect(try kept().count == 1)
+        let text = try String(contentsOf: listing, encoding: .utf8)
+        #expect(text.hasPrefix("sotay-library-listing 2\n"))
+        #expect(try FileManager.default.attributesOfItem(atPath: listing.path)[.posixPermissions] as? Int == 0o600)
+
+        // Read, not worked out again: a title changed in the kept listing is what the next search prints.
+        let marked = text.replacingOccurrences(of: "\tĐăng ký khai sinh\t", with: "\tĐăng ký khai sinh (từ danh mục đã lưu)\t")
+        #expect(marked != text)
+        try marked.write(to: listing, atomically: true, encoding: .utf8)
+        let second = try sotay.run(["procedures", "khai sinh"])
+        #expect(second.stdout.contains("Đăng ký khai sinh (từ danh mục đã lưu)"), "\(second.stdout)")
+
+        // Damaged: the library is loaded again, the search is right and the listing rewritten whole.
+        try Data(text.utf8.prefix(text.utf8.count / 2)).write(to: listing)
+        let third = try sotay.run(["procedures", "khai sinh"])
+        #expect(third.status == 0)
+        #expect(third.stdout == first.stdout)
+        #expect(try String(contentsOf: listing, encoding: .utf8) == text)
+
+        // A folder being edited (SOTAY_CONTENT) is loaded every time and leaves the kept listing alone.
+        sotay.environment["SOTAY_CONTENT"] = Sotay.fixtureContent.path
+        let edited = try sotay.run(["procedures", "--json"])
+        #expect(edited.stdout.contains("thu-nghiem"))
+        #expect(try kept() == [listing])
+
+        // Another binary (a copy: another file) keeps its own listing, and the old one goes.
+        sotay.environment["SOTAY_CONTENT"] = nil
+        let copy = sotay.home.appending(path: "sotay-copy")
+        try FileManager.default.copyItem(at: Sotay.binary, to: copy)
+        let fromCopy = try sotay.run(["procedures", "khai sinh"], executable: copy)
+        #expect(fromCopy.stdout == first.stdout)
+        let now = try kept()
+        #expect(now.count == 1 && now != [listing], "\(now)")
+    }
+
+    @Test("searching before the data folder exists makes no folder")
+    func listingWithoutDataFolder() throws {
+        var sotay = try Sotay(fixtureContent: false)
+        defer { sotay.cleanUp() }
+        sotay.environment["SOTAY_CONTENT"] = nil
+        let missing = sotay.home.appending(path: "not-yet")
+        sotay.environment["SOTAY_HOME"] = missing.path
+        let result = try sotay.run(["procedures", "khai sinh"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("dang-ky-khai-sinh"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+
     @Test("content check passes on the bundled library and fails on a broken folder, naming file, line and field")
     func contentCheck() throws {
         let sotay = try Sotay(fixtureContent: false)

@@ -100,6 +100,9 @@ struct ContentPackEndToEndTests {
         #expect(status.stdout.contains("phiên bản 1000"), "\(status.stdout)")
         #expect(status.stdout.contains("khóa của máy chủ xã"))
         #expect(try sotay.run(["show", "thu-nghiem"]).stdout.contains("Kết quả: Giấy khai sinh"))
+        // Listed and found from the pack's listing, kept after the first search.
+        #expect(try sotay.run(["procedures"]).stdout.contains("thu-nghiem"))
+        #expect(try sotay.run(["procedures", "thử nghiệm"]).stdout.contains("thu-nghiem"))
 
         // A draft started on version 1000.
         let started = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", try answersFile(sotay), "--no-input"])
@@ -121,6 +124,8 @@ struct ContentPackEndToEndTests {
         #expect(update.stdout.contains("Thư viện thủ tục đã cập nhật: phiên bản 2000 của Xã Gia Lộc — thêm thu-nghiem-hai; sửa thu-nghiem"), "\(update.stdout)")
         #expect(try sotay.run(["show", "thu-nghiem"]).stdout.contains("Kết quả: Giấy khai sinh (bản sửa)"))
         #expect(try sotay.run(["show", "thu-nghiem-hai"]).status == 0)
+        // The kept listing was of version 1000: the new procedure is listed.
+        #expect(try sotay.run(["procedures"]).stdout.contains("thu-nghiem-hai"))
         // The draft keeps version 1000's questions; a new one gets the corrected ones.
         #expect(try question(sotay, draft: draft, step: "so_con") == "Đây là con thứ mấy?")
         let fresh = try sotay.run(["guide", "thu-nghiem", "--consent", Sotay.consentVersion, "--answers", try answersFile(sotay), "--no-input"])
@@ -133,6 +138,7 @@ struct ContentPackEndToEndTests {
         // The way back, and forward again.
         #expect(try sotay.run(["content", "use", "bundled"]).status == 0)
         #expect(try sotay.run(["show", "thu-nghiem"]).status != 0)
+        #expect(try !sotay.run(["procedures"]).stdout.contains("thu-nghiem"))
         #expect(try sotay.run(["content", "status", "--lang", "en"]).stdout.contains("Library: the built-in one"))
         #expect(try sotay.run(["content", "use", "2000"]).status == 0)
         #expect(try sotay.run(["show", "thu-nghiem-hai"]).status == 0)
@@ -147,6 +153,12 @@ struct ContentPackEndToEndTests {
         let shown = try sotay.run(["show", "thu-nghiem"])
         #expect(shown.status == 0 && shown.stdout.contains("Kết quả: Giấy khai sinh (bản 3)"))
         #expect(shown.stderr.contains("Thư viện thủ tục phiên bản 3000 đã hết hạn ngày"), "\(shown.stderr)")
+        // Listing it warns too, whether its listing is worked out or read back.
+        for _ in 0..<2 {
+            let listed = try sotay.run(["procedures"])
+            #expect(listed.status == 0 && listed.stdout.contains("thu-nghiem"))
+            #expect(listed.stderr.contains("Thư viện thủ tục phiên bản 3000 đã hết hạn ngày"), "\(listed.stderr)")
+        }
         #expect(try sotay.run(["content", "status"]).stdout.contains("ĐÃ HẾT HẠN"))
     }
 

@@ -39,7 +39,8 @@ public struct SearchIndex: Sendable {
     /// compares integers: with strings, a long query over the national catalogue took 50 ms.
     private struct Name: Sendable {
         let words: [Int]
-        let bigrams: Set<Int>
+        /// Its distinct word pairs, sorted (a name has a few: a scan beats hashing).
+        let bigrams: [Int]
     }
 
     private let entries: [SearchEntry]
@@ -56,31 +57,53 @@ public struct SearchIndex: Sendable {
     private let lexicon: SearchLexicon
 
     public init(_ entries: [SearchEntry], lexicon: SearchLexicon = .empty) {
+        // Names are rewritten as questions are, so an alias in everyday words still matches.
+        let folded = entries.map { entry in ([entry.title] + entry.aliases).map { lexicon.rewrite(VietnameseFolding.words($0)) } }
+        let (vocabulary, names) = Self.numbered(folded)
+        self.init(entries, vocabulary: vocabulary, names: names, lexicon: lexicon)
+    }
+
+    /// Folded names as numbers: the sorted vocabulary of every word, and each name's words as
+    /// positions in it. What `LibraryListing` keeps, so reading it back hashes no word twice.
+    public static func numbered(_ folded: [[[String]]]) -> (vocabulary: [String], names: [[[Int]]]) {
+        var vocabulary = Set<String>()
+        for entryNames in folded {
+            for words in entryNames { vocabulary.formUnion(words) }
+        }
+        let sorted = vocabulary.sorted()
+        let numbers = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        return (sorted, folded.map { entryNames in entryNames.map { words in words.compactMap { numbers[$0] } } })
+    }
+
+    /// The index of `entries` whose names (title, then each alias, folded and rewritten with
+    /// `lexicon`) are given as positions in `vocabulary`, sorted and without repeats. A name
+    /// list missing or a position out of range (a damaged listing) is left out, not trusted.
+    public init(_ entries: [SearchEntry], vocabulary: [String], names given: [[[Int]]], lexicon: SearchLexicon) {
         self.entries = entries
         self.lexicon = lexicon
-        var folded: [[[String]]] = []
-        var vocabulary = Set<String>()
+        let wordCount = vocabulary.count
         var codes: [String: [Int]] = [:]
-        for (index, entry) in entries.enumerated() {
-            // Names are rewritten as questions are, so an alias in everyday words still matches.
-            let entryNames = ([entry.title] + entry.aliases).map { lexicon.rewrite(VietnameseFolding.words($0)) }
-            folded.append(entryNames)
-            for words in entryNames { vocabulary.formUnion(words) }
-            for code in entry.codes { codes[code, default: []].append(index) }
-        }
-        let sortedVocabulary = vocabulary.sorted()
-        let numbers = Dictionary(uniqueKeysWithValues: sortedVocabulary.enumerated().map { ($1, $0) })
-        var postings = [Set<Int>](repeating: [], count: sortedVocabulary.count)
+        // How many entries hold each word, counted once per entry.
+        var holding = [Int](repeating: 0, count: wordCount)
+        var lastHolder = [Int](repeating: -1, count: wordCount)
         var names: [[Name]] = []
-        for (index, entryNames) in folded.enumerated() {
-            names.append(entryNames.map { words in
-                let ids = words.compactMap { numbers[$0] }
-                for id in ids { postings[id].insert(index) }
-                return Name(words: ids, bigrams: Set(zip(ids, ids.dropFirst()).map { Self.pair($0, $1) }))
+        names.reserveCapacity(entries.count)
+        for (index, entry) in entries.enumerated() {
+            for code in entry.codes { codes[code, default: []].append(index) }
+            let entryNames = index < given.count ? given[index] : []
+            names.append(entryNames.map { numbers in
+                let ids = numbers.allSatisfy({ $0 >= 0 && $0 < wordCount }) ? numbers : numbers.filter { $0 >= 0 && $0 < wordCount }
+                for id in ids where lastHolder[id] != index {
+                    lastHolder[id] = index
+                    holding[id] += 1
+                }
+                var pairs = zip(ids, ids.dropFirst()).map { Self.pair($0, $1) }
+                pairs.sort()
+                return Name(words: ids, bigrams: Self.unique(pairs))
             })
         }
         self.names = names
-        var namePostings = [[NamePosting]](repeating: [], count: sortedVocabulary.count)
+        var namePostings = [[NamePosting]](repeating: [], count: wordCount)
         var nameEntry: [Int] = []
         var nameSlot: [Int] = []
         for (index, entryNames) in names.enumerated() {
@@ -88,19 +111,33 @@ public struct SearchIndex: Sendable {
                 let number = Int32(nameEntry.count)
                 nameEntry.append(index)
                 nameSlot.append(slot)
-                var counts: [Int: Int32] = [:]
-                for id in name.words { counts[id, default: 0] += 1 }
-                for (id, count) in counts.sorted(by: { $0.key < $1.key }) { namePostings[id].append(NamePosting(name: number, count: count)) }
+                // Each word of the name once, in word order, with how often the name holds it.
+                let sorted = name.words.sorted()
+                var start = 0
+                while start < sorted.count {
+                    var end = start + 1
+                    while end < sorted.count, sorted[end] == sorted[start] { end += 1 }
+                    namePostings[sorted[start]].append(NamePosting(name: number, count: Int32(end - start)))
+                    start = end
+                }
             }
         }
         self.namePostings = namePostings
         self.nameEntry = nameEntry
         self.nameSlot = nameSlot
-        self.sortedVocabulary = sortedVocabulary
-        self.numbers = numbers
+        self.sortedVocabulary = vocabulary
+        self.numbers = Dictionary(vocabulary.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         self.codes = codes
         let count = Double(max(entries.count, 1))
-        self.weights = postings.map { 1 + log(count / Double(max($0.count, 1))) }
+        self.weights = holding.map { 1 + log(count / Double(max($0, 1))) }
+    }
+
+    /// A sorted list without its repeats.
+    private static func unique(_ sorted: [Int]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(sorted.count)
+        for value in sorted where result.last != value { result.append(value) }
+        return result
     }
 
     private struct NamePosting: Sendable {

@@ -44,6 +44,14 @@ struct GlobalOptions: ParsableArguments {
         return try InstalledContent.load(dataDirectory: dataDirectory, language: language)
     }
 
+    /// What listing and searching the library need, of the library `loadContent()` would use:
+    /// kept in the data folder after the first command, so it costs no YAML parsing.
+    /// A `SOTAY_CONTENT` folder, being edited, is loaded and checked every time.
+    func libraryListing() throws -> LibraryListing {
+        if let folder = ProcessInfo.processInfo.environment["SOTAY_CONTENT"], !folder.isEmpty { return LibraryListing(try ContentPack.configured()) }
+        return try InstalledContent.listing(dataDirectory: dataDirectory, language: language)
+    }
+
     /// The procedures a listing names, by id, from the library `loadContent()` would use. With
     /// the bundled library or `SOTAY_CONTENT` only their own files are read; with a signed pack
     /// taken from the hub (whose files are checked as a whole) the pack is loaded.

@@ -25,11 +25,33 @@ enum InstalledContent {
                                      en: "Procedure library pack version \(version) on this laptop is damaged; using the built-in library for now. Sync again: sotay sync"))
             return try ContentPack.bundled()
         }
+        warnIfExpired(state, version: version, language: language)
+        return pack
+    }
+
+    /// The listing of the library `load` gives (what `sotay procedures` needs), kept in the data
+    /// folder for the next command: the same warnings, and the same library, as `load`.
+    static func listing(dataDirectory: URL, language: Language) throws -> LibraryListing {
+        let cache = ListingCache(dataDirectory: dataDirectory)
+        let bundled = { try cache.listing(files: bundledFiles.map { ($0.path, $0.data) }) { try ContentPack.bundled() } }
+        guard hasTakenPack(dataDirectory: dataDirectory) else { return try bundled() }
+        let library = LocalLibrary(dataDirectory: dataDirectory)
+        let state = library.state()
+        guard let version = state.active else { return try bundled() }
+        // A damaged pack: `load` says so and gives the bundled library.
+        guard let found = library.files(version: version) else { return LibraryListing(try load(dataDirectory: dataDirectory, language: language)) }
+        warnIfExpired(state, version: version, language: language)
+        return try cache.listing(files: found.files) {
+            guard let pack = pack(files: found.files, version: version) else { return try load(dataDirectory: dataDirectory, language: language) }
+            return pack
+        }
+    }
+
+    private static func warnIfExpired(_ state: LocalLibrary.State, version: Int, language: Language) {
         if let installed = state.activePack, let expiry = WireDate.date(installed.expiresAt), expiry < Date() {
             Output.error("⚠ " + pick(language, vi: "Thư viện thủ tục phiên bản \(version) đã hết hạn ngày \(day(expiry)); vẫn dùng, nhưng có thể đã cũ. Đồng bộ với máy chủ xã để nhận bản mới.",
                                      en: "Procedure library version \(version) expired on \(day(expiry)); still used, but it may be out of date. Sync with the commune hub for a new one."))
         }
-        return pack
     }
 
     /// Whether this laptop ever took a pack from the hub (one stat; false on most laptops).
@@ -40,8 +62,13 @@ enum InstalledContent {
     /// The library of pack `version` as taken, if it is still on this laptop and loads.
     static func pack(version: Int, library: LocalLibrary) -> ContentPack? {
         guard let found = library.files(version: version) else { return nil }
+        return pack(files: found.files, version: version)
+    }
+
+    /// The library of pack `version` from its files as taken, if it loads.
+    private static func pack(files: [(path: String, data: Data)], version: Int) -> ContentPack? {
         var texts: [ContentLoader.File] = []
-        for file in found.files {
+        for file in files {
             guard let text = String(data: file.data, encoding: .utf8) else { return nil }
             texts.append((file.path, text))
         }

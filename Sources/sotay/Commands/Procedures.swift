@@ -23,21 +23,18 @@ struct Procedures: ParsableCommand {
     }
 
     func run() throws {
-        let workspace = try Workspace(global)
+        // The listing, not the library: no checklist's steps are read to list or find them.
+        let listing = try global.libraryListing()
+        let render = Render(language: global.language)
         let text = query.joined(separator: " ")
         let items: [Item]
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
-            items = workspace.pack.procedures.map { item(for: $0, workspace) }
+            items = listing.procedures.map { item(for: $0, render) }
         } else {
-            items = workspace.searchIndex.search(text, limit: 20).compactMap { hit in
-                workspace.pack.procedure(hit.entry.id).map { item(for: $0, workspace) }
-                    ?? workspace.pack.guide(hit.entry.id).map {
-                        Item(id: $0.id, code: nil, title: workspace.render.text($0.title), level: nil, field: nil, detailed: false)
-                    }
-                    ?? workspace.pack.catalogueEntry(code: hit.entry.id).map {
-                        Item(id: $0.code, code: $0.code, title: $0.title, level: $0.level, field: $0.field, detailed: false)
-                    }
-            }
+            // An id names a checklist before a guide, and a guide before a catalogue line.
+            var byID: [String: LibraryListing.Entry] = [:]
+            for entry in listing.entries where byID[entry.id] == nil { byID[entry.id] = entry }
+            items = listing.searchIndex().search(text, limit: 20).compactMap { hit in byID[hit.entry.id].map { item(for: $0, render) } }
         }
         if json {
             let encoder = JSONEncoder()
@@ -45,7 +42,6 @@ struct Procedures: ParsableCommand {
             Output.line(String(decoding: try encoder.encode(items), as: UTF8.self))
             return
         }
-        let render = workspace.render
         guard !items.isEmpty else {
             Output.line(render.t("Không tìm thấy thủ tục nào. Thử từ khóa khác, ví dụ \"khai sinh\", \"tạm trú\".",
                                  "No procedure found. Try other words, e.g. \"khai sinh\", \"tạm trú\"."))
@@ -67,9 +63,9 @@ struct Procedures: ParsableCommand {
                              "Details: sotay show ID · Start guiding: sotay guide ID"))
     }
 
-    private func item(for procedure: Procedure, _ workspace: Workspace) -> Item {
-        Item(id: procedure.id, code: procedure.codes.first?.code, title: workspace.render.text(procedure.title),
-             level: procedure.level.rawValue, field: procedure.field.rawValue, detailed: true)
+    private func item(for entry: LibraryListing.Entry, _ render: Render) -> Item {
+        Item(id: entry.id, code: entry.codes.first, title: render.text(entry.title),
+             level: entry.kind == .guide ? nil : entry.level, field: entry.kind == .guide ? nil : entry.field, detailed: entry.kind == .procedure)
     }
 }
 
