@@ -55,9 +55,12 @@ enum Timing {
     }
 
     /// The wall time of each of `runs` runs, after one warm-up.
-    static func samples(_ runs: Int, _ body: () throws -> Void) throws -> [Double] {
+    /// `runs` timings of `body` after one untimed run; `before` runs untimed before each.
+    static func samples(_ runs: Int, before: () throws -> Void = {}, _ body: () throws -> Void) throws -> [Double] {
+        try before()
         try body()
         return try (0..<runs).map { _ in
+            try before()
             let start = DispatchTime.now().uptimeNanoseconds
             try body()
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
