@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "SoTayCoreTests", dependencies: ["SoTayCore"]),
         .testTarget(name: "SoTayReportsTests", dependencies: ["SoTayReports", "SoTayCore", "SoTayContent", "SoTayStore", "SoTayTestSupport"]),
         .testTarget(name: "SoTayContentTests", dependencies: ["SoTayContent", "SoTayCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "SoTayStoreTests", dependencies: ["SoTayStore", "SoTayCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SoTayHubTests",
             dependencies: [

@@ -111,16 +111,16 @@ extension DossierRecord {
         commune = row[7]
         requiredCount = row[8]
         satisfiedCount = row[9]
-        walkFinishedAt = row[10]
-        createdAt = row[11]
-        updatedAt = row[12]
+        walkFinishedAt = StoreDate.decode(row[10])
+        createdAt = StoreDate.decode(row[11]) ?? row[11]
+        updatedAt = StoreDate.decode(row[12]) ?? row[12]
         revision = row[13]
-        readyAt = row[14]
+        readyAt = StoreDate.decode(row[14])
         sentRevision = row[15]
         hubStatus = row[16]
         hubReason = row[17]
         portalCode = row[18]
-        hubStatusAt = row[19]
+        hubStatusAt = StoreDate.decode(row[19])
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// Dates as GRDB writes them (`yyyy-MM-dd HH:mm:ss.SSS`, UTC), read by arithmetic.
+///
+/// GRDB reads a date text through a Gregorian `Calendar`: with ten thousand drafts, two to five
+/// dates each, that was half of reading a listing's rows. The same text gives the same `Date`
+/// (the tests compare the two over many dates); any other form of date goes to GRDB as before.
+enum StoreDate {
+    static func decode(_ value: DatabaseValue) -> Date? {
+        if case .string(let text) = value.storage, let date = parse(text) { return date }
+        return Date.fromDatabaseValue(value)
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` (or with `T`), then optionally `.` and 1–3 digits (GRDB writes
+    /// milliseconds); nil otherwise, and for a date before 1600.
+    static func parse(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                  bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T"),
+                  bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                  let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
+                  let hour = number(bytes, 11, 2), let minute = number(bytes, 14, 2), let second = number(bytes, 17, 2),
+                  (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            else { return nil }
+            var nanoseconds = 0
+            if bytes.count > 19 {
+                let digits = bytes.count - 20
+                guard bytes[19] == UInt8(ascii: "."), (1...3).contains(digits), let fraction = number(bytes, 20, digits) else { return nil }
+                nanoseconds = fraction
+                for _ in digits..<9 { nanoseconds *= 10 }
+            }
+            // Before the Gregorian reform Foundation counts Julian days: GRDB reads those.
+            guard year >= 1600 else { return nil }
+            // Foundation's Gregorian calendar's own steps (`date(from:inTimeZone:)`, UTC), in its
+            // order: from the Julian day at noon, back to midnight, then the time of day.
+            let julianDay = daysFromCivil(year: year, month: month, day: day) + 2_440_588
+            var secondsInDay = Double(hour) * 3600.0
+            secondsInDay += Double(minute) * 60.0
+            secondsInDay += Double(second)
+            secondsInDay += Double(nanoseconds) / Double(1_000_000_000)
+            let midnight = (Double(julianDay) - 2_451_910.5) * 86400 - 43200
+            return Date(timeIntervalSinceReferenceDate: midnight + secondsInDay)
+        }
+    }
+
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+        var value = 0
+        for index in start..<(start + count) {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
