@@ -28,16 +28,19 @@ test-deps: deps
 hub: deps
 	$(SWIFT) build --product sotay-hub
 
-## make release: optimised binaries at .build/release/sotay (to copy to other laptops) and sotay-hub.
+## make release: optimised binaries at .build/release/sotay (to copy to other laptops) and sotay-hub,
+## each with the Swift runtime and Foundation inside: no Swift needed where they are copied, and
+## no Swift library to load and link at each start.
 release: deps
-	$(SWIFT) build -c release --product sotay
-	$(SWIFT) build -c release --product sotay-hub
+	$(SWIFT) build -c release --static-swift-stdlib --product sotay
+	$(SWIFT) build -c release --static-swift-stdlib --product sotay-hub
 
 ## make bench: the benchmark suite (release build); writes bench/results.json and bench/RESULTS.md.
-## One release build of the whole package: the suite runs sotay and sotay-hub beside it.
+## One release build of the whole package, linked as `make release` links: the suite runs sotay
+## and sotay-hub beside it.
 ## The PostgreSQL figures run on a throwaway cluster with fsync on, stopped and removed after.
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	SOTAY_PG_DURABLE=1 scripts/with-pg-test-cluster.sh .build/release/sotay-bench bench
 
 clean:
