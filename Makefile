@@ -36,11 +36,13 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product sotay-hub
 
 ## make bench: the benchmark suite (release build); writes bench/results.json and bench/RESULTS.md.
-## One release build of the whole package, linked as `make release` links: the suite runs sotay
-## and sotay-hub beside it.
+## The suite and the two binaries it runs, linked as `make release` links them (product by product:
+## a whole-package build would link GRDB's dynamic library too, which cannot take the static runtime).
 ## The PostgreSQL figures run on a throwaway cluster with fsync on, stopped and removed after.
 bench: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib --product sotay
+	$(SWIFT) build -c release --static-swift-stdlib --product sotay-hub
+	$(SWIFT) build -c release --static-swift-stdlib --product sotay-bench
 	SOTAY_PG_DURABLE=1 scripts/with-pg-test-cluster.sh .build/release/sotay-bench bench
 
 clean:
