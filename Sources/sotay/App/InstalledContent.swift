@@ -40,12 +40,21 @@ enum InstalledContent {
         guard let version = state.active else { return try bundled() }
         // A damaged pack: `load` says so and gives the bundled library.
         guard let found = library.files(version: version) else { return LibraryListing(try load(dataDirectory: dataDirectory, language: language)) }
-        warnIfExpired(state, version: version, language: language)
-        return try cache.listing(files: found.files) {
-            guard let pack = pack(files: found.files, version: version) else { return try load(dataDirectory: dataDirectory, language: language) }
-            return pack
+        let listing: LibraryListing
+        do {
+            listing = try cache.listing(files: found.files) {
+                guard let pack = pack(files: found.files, version: version) else { throw UnloadablePack() }
+                return pack
+            }
+        } catch is UnloadablePack {
+            // Not kept: `load` says the pack is damaged and gives the bundled library, each time.
+            return LibraryListing(try load(dataDirectory: dataDirectory, language: language))
         }
+        warnIfExpired(state, version: version, language: language)
+        return listing
     }
+
+    private struct UnloadablePack: Error {}
 
     private static func warnIfExpired(_ state: LocalLibrary.State, version: Int, language: Language) {
         if let installed = state.activePack, let expiry = WireDate.date(installed.expiresAt), expiry < Date() {
