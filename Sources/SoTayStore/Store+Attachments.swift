@@ -39,7 +39,7 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO attachment (id, dossierId, documentId, sha256, size, mediaType, label, addedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [record.id, record.dossierId, record.documentId, record.sha256, record.size, record.mediaType,
-                                 try vault.seal(label, context: SealContext.label(record.id)), record.addedAt])
+                                 try vault.seal(label, context: SealContext.label(record.id)), StoreDate.text(record.addedAt)])
             dossier.updatedAt = max(now, dossier.updatedAt)
             try dossier.update(db)
             return .added(record)
@@ -78,7 +78,7 @@ extension Store {
             let id: String = row["id"]
             let label = try vault.flatMap { try openText(row["label"], context: SealContext.label(id), vault: $0) } ?? ""
             return AttachmentRecord(id: id, dossierId: row["dossierId"], documentId: row["documentId"], sha256: row["sha256"],
-                                    size: row["size"], mediaType: row["mediaType"], label: label, addedAt: row["addedAt"])
+                                    size: row["size"], mediaType: row["mediaType"], label: label, addedAt: StoreDate.decode(row["addedAt"]) ?? row["addedAt"])
         }
     }
 
@@ -92,7 +92,7 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO blobUpload (sha256, uploadURL, offset, updatedAt) VALUES (?, ?, ?, ?)
                 ON CONFLICT (sha256) DO UPDATE SET uploadURL = excluded.uploadURL, offset = excluded.offset, updatedAt = excluded.updatedAt
-                """, arguments: [sha256, url, offset, now])
+                """, arguments: [sha256, url, offset, StoreDate.text(now)])
         }
     }
 
@@ -104,7 +104,7 @@ extension Store {
                 try db.execute(sql: """
                     INSERT INTO blobUpload (sha256, uploadURL, offset, updatedAt, uploadedAt) VALUES (?, NULL, 0, ?, ?)
                     ON CONFLICT (sha256) DO UPDATE SET uploadURL = NULL, updatedAt = excluded.updatedAt, uploadedAt = excluded.uploadedAt
-                    """, arguments: [sha256, now, now])
+                    """, arguments: [sha256, StoreDate.text(now), StoreDate.text(now)])
             }
         }
     }

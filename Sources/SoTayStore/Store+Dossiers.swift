@@ -60,7 +60,7 @@ extension Store {
     /// Notes that the walk reached its closing summary.
     public func markWalkFinished(_ dossierID: String, now: Date = Date()) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "UPDATE dossier SET walkFinishedAt = COALESCE(walkFinishedAt, ?) WHERE id = ?", arguments: [now, dossierID])
+            try db.execute(sql: "UPDATE dossier SET walkFinishedAt = COALESCE(walkFinishedAt, ?) WHERE id = ?", arguments: [StoreDate.text(now), dossierID])
         }
     }
 
@@ -69,11 +69,11 @@ extension Store {
         case (ResidentIntake.nameID, _):
             guard case .text(let name) = value else { return }
             try db.execute(sql: "UPDATE residentPersonal SET fullName = ?, updatedAt = ? WHERE residentId = ?",
-                           arguments: [try vault.seal(name, context: SealContext.fullName(dossier.residentId)), now, dossier.residentId])
+                           arguments: [try vault.seal(name, context: SealContext.fullName(dossier.residentId)), StoreDate.text(now), dossier.residentId])
         case (ResidentIntake.phoneID, _):
             let phone: Data? = if case .text(let number) = value { try vault.seal(number, context: SealContext.phone(dossier.residentId)) } else { nil }
             try db.execute(sql: "UPDATE residentPersonal SET phone = ?, phoneSkipped = ?, updatedAt = ? WHERE residentId = ?",
-                           arguments: [phone, value == .skipped, now, dossier.residentId])
+                           arguments: [phone, value == .skipped, StoreDate.text(now), dossier.residentId])
         case (_, .document):
             let have: Bool? = if case .bool(let value) = value { value } else { nil }
             try DossierDocumentRecord(dossierId: dossier.id, documentId: step.id, have: have, updatedAt: now).save(db)
@@ -82,7 +82,7 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO dossierAnswer (dossierId, stepId, value, answeredAt) VALUES (?, ?, ?, ?)
                 ON CONFLICT (dossierId, stepId) DO UPDATE SET value = excluded.value, answeredAt = excluded.answeredAt
-                """, arguments: [dossier.id, step.id, sealed, now])
+                """, arguments: [dossier.id, step.id, sealed, StoreDate.text(now)])
         }
     }
 

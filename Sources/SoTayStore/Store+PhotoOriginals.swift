@@ -21,7 +21,7 @@ extension Store {
     public func keepOriginal(_ originalSHA256: String, forCopy copySHA256: String, now: Date = Date()) throws(StoreError) {
         try write { db in
             try db.execute(sql: "INSERT INTO photoOriginal (copySha256, originalSha256, addedAt) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [copySHA256, originalSHA256, now])
+                           arguments: [copySHA256, originalSHA256, StoreDate.text(now)])
         }
     }
 

@@ -161,7 +161,8 @@ extension Store {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM keyring WHERE id = 1") else { return nil }
             return KeyringRecord(derivation: KeyDerivation(logN: row["logN"], r: row["r"], p: row["p"], salt: row["salt"]),
-                                 wrappedKey: row["wrappedKey"], createdAt: row["createdAt"], changedAt: row["changedAt"])
+                                 wrappedKey: row["wrappedKey"], createdAt: StoreDate.decode(row["createdAt"]) ?? row["createdAt"],
+                                 changedAt: StoreDate.decode(row["changedAt"]) ?? row["changedAt"])
         }
     }
 
@@ -171,7 +172,7 @@ extension Store {
             INSERT INTO keyring (id, kdf, logN, r, p, salt, wrappedKey, createdAt, changedAt) VALUES (1, 'scrypt', ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET kdf = excluded.kdf, logN = excluded.logN, r = excluded.r, p = excluded.p,
                 salt = excluded.salt, wrappedKey = excluded.wrappedKey, changedAt = excluded.changedAt
-            """, arguments: [derivation.logN, derivation.r, derivation.p, derivation.salt, keyring.wrappedKey, keyring.createdAt, keyring.changedAt])
+            """, arguments: [derivation.logN, derivation.r, derivation.p, derivation.salt, keyring.wrappedKey, StoreDate.text(keyring.createdAt), StoreDate.text(keyring.changedAt)])
     }
 
     /// Seals every personal value still stored in clear (TEXT, not BLOB).
@@ -300,7 +301,7 @@ extension Store {
 
     static func insertConsent(_ consent: ConsentGiven, residentID: String, db: Database) throws {
         try db.execute(sql: "INSERT OR IGNORE INTO consent (residentId, textVersion, givenAt, volunteer) VALUES (?, ?, ?, ?)",
-                       arguments: [residentID, consent.textVersion, consent.at, consent.volunteer])
+                       arguments: [residentID, consent.textVersion, StoreDate.text(consent.at), consent.volunteer])
     }
 
     /// The consents on record, oldest first (for `sotay consent list`).

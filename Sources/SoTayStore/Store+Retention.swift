@@ -44,7 +44,7 @@ extension Store {
                   AND hubStatus IN ('completed', 'rejected', 'withdrawn') AND hubStatusAt <= ?
                   AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.kind = 'dossier' AND outbox.itemId = dossier.id)
                 ORDER BY hubStatusAt, id
-                """, arguments: [cutoff])
+                """, arguments: [StoreDate.text(cutoff)])
             report.dossiers = ids
             guard !ids.isEmpty else { return [] }
             let list = ids.map { _ in "?" }.joined(separator: ",")
@@ -71,11 +71,11 @@ extension Store {
             if !residents.isEmpty {
                 try db.execute(sql: """
                     UPDATE residentPersonal SET fullName = NULL, phone = NULL, updatedAt = ? WHERE residentId IN (\(residents.map { _ in "?" }.joined(separator: ",")))
-                    """, arguments: [now] + StatementArguments(residents))
+                    """, arguments: [StoreDate.text(now)] + StatementArguments(residents))
             }
             // The officer's reason and the portal's code can name or point to the person.
             try db.execute(sql: "UPDATE dossier SET personalPurgedAt = ?, hubReason = NULL, portalCode = NULL WHERE id IN (\(list))",
-                           arguments: [now] + arguments)
+                           arguments: [StoreDate.text(now)] + arguments)
             return hashes
         }
         // Rows first, files after: a crash in between leaves only unreferenced sealed files,

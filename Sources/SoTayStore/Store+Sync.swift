@@ -164,7 +164,7 @@ extension Store {
     /// The hub refused an item for good: set it aside with the reason, so the rest can go.
     public func park(_ itemIDs: [Int64], reason: String, now: Date = Date()) throws(StoreError) {
         _ = try write { db in
-            try OutboxItem.filter(keys: itemIDs).updateAll(db, Column("parkedAt").set(to: now), Column("parkedReason").set(to: reason))
+            try OutboxItem.filter(keys: itemIDs).updateAll(db, Column("parkedAt").set(to: StoreDate.text(now)), Column("parkedReason").set(to: reason))
         }
     }
 
@@ -223,7 +223,7 @@ extension Store {
                 try keep.execute(arguments: [receipt.dossierId, receipt.revision, receipt.kind, receipt.volunteerId, receipt.contentSHA256,
                                              receipt.receivedAt, receipt.hubKeyId, receipt.signature])
                 try drop.execute(arguments: [completion.itemID])
-                try mark.execute(arguments: ["revision": receipt.revision, "hubStatus": completion.hubStatus, "now": now, "id": receipt.dossierId])
+                try mark.execute(arguments: ["revision": receipt.revision, "hubStatus": completion.hubStatus, "now": StoreDate.text(now), "id": receipt.dossierId])
             }
         }
     }
@@ -245,7 +245,7 @@ extension Store {
                     try db.execute(sql: """
                         UPDATE dossier SET hubStatus = ?, hubReason = ?, portalCode = COALESCE(?, portalCode), hubStatusAt = ?
                         WHERE id = ?
-                        """, arguments: [status, reason, portalCode, at, dossierID])
+                        """, arguments: [status, reason, portalCode, StoreDate.text(at), dossierID])
                 case .announcement(let message, let at):
                     var record = AnnouncementRecord(message: message, at: at, receivedAt: now)
                     try record.insert(db, onConflict: .ignore)

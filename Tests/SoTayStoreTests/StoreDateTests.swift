@@ -37,3 +37,26 @@ struct StoreDateTests {
         #expect(StoreDate.decode(1_765_100_000.databaseValue) == Date.fromDatabaseValue(1_765_100_000.databaseValue))
     }
 }
+
+@Suite("Dates written to the store without Foundation's DateFormatter are the texts GRDB writes")
+struct StoreDateTextTests {
+    @Test("from 1970 to 2100, at any fraction of a second, the text is GRDB's, byte for byte")
+    func sameAsGRDB() {
+        var random = SystemRandomNumberGenerator()
+        var dates: [Date] = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.9999999), Date(timeIntervalSince1970: 4_102_444_799.999),
+                             Date(timeIntervalSince1970: 1_796_000_000.001), Date(timeIntervalSince1970: -1.5), Date(timeIntervalSinceReferenceDate: 0)]
+        for _ in 0..<20_000 {
+            dates.append(Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800, using: &random)))
+        }
+        for day in 0..<400 {
+            dates.append(Date(timeIntervalSince1970: 1_796_000_000 + Double(day) * 86_400 + 0.0005))
+        }
+        var differing: [String] = []
+        for date in dates where StoreDate.text(date) != String.fromDatabaseValue(date.databaseValue) {
+            differing.append("\(date.timeIntervalSince1970): \(StoreDate.text(date)) against \(String.fromDatabaseValue(date.databaseValue) ?? "nil")")
+        }
+        let count = differing.count
+        let first = Array(differing.prefix(3))
+        #expect(count == 0, "\(count) differ, e.g. \(first)")
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A photo or scan linked to a dossier, and to the paper it shows when known.
-public struct AttachmentRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord, Identifiable {
+public struct AttachmentRecord: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord, Identifiable {
     public static let databaseTableName = "attachment"
     public var id: String
     public var dossierId: String
@@ -23,7 +23,7 @@ public struct AttachmentRecord: Codable, Sendable, Hashable, FetchableRecord, Pe
 }
 
 /// Where the upload of one blob stands.
-public struct BlobUploadRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct BlobUploadRecord: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord {
     public static let databaseTableName = "blobUpload"
     public var sha256: String
     /// The tus upload on the hub, to resume; `nil` before one was created.

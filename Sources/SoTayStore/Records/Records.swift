@@ -3,7 +3,7 @@ import GRDB
 import SoTayCore
 
 /// The volunteer who logs the work, and where.
-public struct VolunteerProfile: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct VolunteerProfile: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord {
     public static let databaseTableName = "volunteer"
     public var id: Int64 = 1
     public var name: String
@@ -27,13 +27,13 @@ public struct VolunteerProfile: Codable, Sendable, Hashable, FetchableRecord, Pe
     }
 }
 
-struct ResidentRecord: Codable, FetchableRecord, PersistableRecord {
+struct ResidentRecord: Codable, FetchableRecord, StoreDated, PersistableRecord {
     static let databaseTableName = "resident"
     var id: String
     var createdAt: Date
 }
 
-struct ResidentPersonalRecord: Codable, FetchableRecord, PersistableRecord {
+struct ResidentPersonalRecord: Codable, FetchableRecord, StoreDated, PersistableRecord {
     static let databaseTableName = "residentPersonal"
     var residentId: String
     var fullName: String?
@@ -43,7 +43,7 @@ struct ResidentPersonalRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// A dossier's metadata: what reports and lists read without touching personal data.
-public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct DossierRecord: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord {
     public static let databaseTableName = "dossier"
     public var id: String
     public var residentId: String
@@ -124,7 +124,7 @@ extension DossierRecord {
     }
 }
 
-struct DossierAnswerRecord: Codable, FetchableRecord, PersistableRecord {
+struct DossierAnswerRecord: Codable, FetchableRecord, StoreDated, PersistableRecord {
     static let databaseTableName = "dossierAnswer"
     var dossierId: String
     var stepId: String
@@ -132,7 +132,7 @@ struct DossierAnswerRecord: Codable, FetchableRecord, PersistableRecord {
     var answeredAt: Date
 }
 
-struct DossierDocumentRecord: Codable, FetchableRecord, PersistableRecord {
+struct DossierDocumentRecord: Codable, FetchableRecord, StoreDated, PersistableRecord {
     static let databaseTableName = "dossierDocument"
     var dossierId: String
     var documentId: String

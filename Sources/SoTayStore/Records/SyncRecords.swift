@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The commune hub this laptop is enrolled with.
-public struct HubLink: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct HubLink: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord {
     public static let databaseTableName = "hubLink"
     public var id: Int64 = 1
     public var url: String
@@ -35,7 +35,7 @@ public struct HubLink: Codable, Sendable, Hashable, FetchableRecord, Persistable
 }
 
 /// One thing waiting to go to the hub.
-public struct OutboxItem: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct OutboxItem: Codable, Sendable, Hashable, FetchableRecord, StoreDated, MutablePersistableRecord {
     public static let databaseTableName = "outbox"
 
     public enum Kind: String, Codable, Sendable {
@@ -67,7 +67,7 @@ public struct OutboxItem: Codable, Sendable, Hashable, FetchableRecord, MutableP
 }
 
 /// The hub's signed statement that it received a revision of a dossier.
-public struct ReceiptRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct ReceiptRecord: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord {
     public static let databaseTableName = "receipt"
     public var dossierId: String
     public var revision: Int
@@ -93,7 +93,7 @@ public struct ReceiptRecord: Codable, Sendable, Hashable, FetchableRecord, Persi
 }
 
 /// A message from the commune to every volunteer.
-public struct AnnouncementRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+public struct AnnouncementRecord: Codable, Sendable, Hashable, FetchableRecord, StoreDated, MutablePersistableRecord {
     public static let databaseTableName = "announcement"
     public var id: Int64?
     public var message: String
@@ -109,7 +109,7 @@ public struct AnnouncementRecord: Codable, Sendable, Hashable, FetchableRecord, 
 
 /// One entry of the outreach activity log. `kind` and the coded fields hold the raw values of
 /// `ActivityKind`, `GuidanceOutcome`, `NotYetReason`, `PaymentWay` and `CommunicationChannel`.
-public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct ActivityRecord: Codable, Sendable, Hashable, FetchableRecord, StoreDated, PersistableRecord {
     public static let databaseTableName = "activity"
     public var id: String
     public var kind: String
