@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SoTayCore
 
 /// Dates as GRDB writes them (`yyyy-MM-dd HH:mm:ss.SSS`, UTC), read by arithmetic.
 ///
@@ -35,7 +36,7 @@ enum StoreDate {
             guard year >= 1600 else { return nil }
             // Foundation's Gregorian calendar's own steps (`date(from:inTimeZone:)`, UTC), in its
             // order: from the Julian day at noon, back to midnight, then the time of day.
-            let julianDay = daysFromCivil(year: year, month: month, day: day) + 2_440_588
+            let julianDay = ReportMonth.days(year: year, month: month, day: day) + 2_440_588
             var secondsInDay = Double(hour) * 3600.0
             secondsInDay += Double(minute) * 60.0
             secondsInDay += Double(second)
@@ -54,7 +55,7 @@ enum StoreDate {
         let millis = Int64(udate.rounded(.toNearestOrAwayFromZero))
         let (seconds, milli) = floorDivision(millis, 1000)
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let (year, month, day) = civilFromDays(Int(days))
+        let (year, month, day) = ReportMonth.civil(fromDays: Int(days))
         guard (0...9999).contains(year) else { return String.fromDatabaseValue(date.databaseValue) ?? "" }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(23)
@@ -79,19 +80,6 @@ enum StoreDate {
         return (quotient, value - quotient * divisor)
     }
 
-    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's algorithm).
-    private static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
     private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var value = 0
         for index in start..<(start + count) {
@@ -100,16 +88,6 @@ enum StoreDate {
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
         return value
-    }
-
-    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 
