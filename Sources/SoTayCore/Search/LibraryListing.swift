@@ -5,7 +5,7 @@ import Foundation
 /// rewritten with the lexicon and numbered (the library's 2,900 names hold some 830 words).
 ///
 /// `sotay procedures Q` once parsed the whole YAML library (every step of every checklist) and
-/// folded 2,700 names to answer one question. A listing is worked out once from a loaded pack,
+/// folded 2,900 names to answer one question. A listing is worked out once from a loaded pack,
 /// kept as a small text (`serialized()`), and read back in a few milliseconds; the search built
 /// from it ranks exactly as `ContentPack.searchIndex()` does.
 public struct LibraryListing: Sendable, Hashable {
