@@ -64,8 +64,7 @@ public struct LibraryListing: Sendable, Hashable {
                                  level: line.level, field: line.field, names: []))
         }
         // Folded and numbered as `SearchIndex` does it from the library's search entries.
-        let folded = entries.map { entry in ([entry.title.vi] + entry.aliases).map { lexicon.rewrite(VietnameseFolding.words($0)) } }
-        let (vocabulary, numbered) = SearchIndex.numbered(folded)
+        let (vocabulary, numbered) = SearchIndex.numbered(SearchIndex.folded(entries.map(\.searchEntry), lexicon: lexicon))
         for index in entries.indices { entries[index].names = numbered[index] }
         self.init(entries: entries, vocabulary: vocabulary, lexicon: lexicon)
     }

@@ -57,10 +57,14 @@ public struct SearchIndex: Sendable {
     private let lexicon: SearchLexicon
 
     public init(_ entries: [SearchEntry], lexicon: SearchLexicon = .empty) {
-        // Names are rewritten as questions are, so an alias in everyday words still matches.
-        let folded = entries.map { entry in ([entry.title] + entry.aliases).map { lexicon.rewrite(VietnameseFolding.words($0)) } }
-        let (vocabulary, names) = Self.numbered(folded)
+        let (vocabulary, names) = Self.numbered(Self.folded(entries, lexicon: lexicon))
         self.init(entries, vocabulary: vocabulary, names: names, lexicon: lexicon)
+    }
+
+    /// Each entry's names (title, then aliases) folded into words. Names are rewritten as
+    /// questions are, so an alias in everyday words still matches.
+    public static func folded(_ entries: [SearchEntry], lexicon: SearchLexicon) -> [[[String]]] {
+        entries.map { entry in ([entry.title] + entry.aliases).map { lexicon.rewrite(VietnameseFolding.words($0)) } }
     }
 
     /// Folded names as numbers: the sorted vocabulary of every word, and each name's words as
